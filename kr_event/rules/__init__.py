@@ -1,0 +1,1 @@
+"""Rule layer: deterministic, table-driven resolution on top of the tagger's spans."""

@@ -1,0 +1,254 @@
+"""Spans -> award events.
+
+Each TIER mention becomes a candidate: its award (same clause/sentence, else the sentence
+before), its recipient(s) (same clause, sentence, else the document's main body for anaphora
+and omitted subjects), its organizer and date (same sentence as an award mention). Candidates
+naming the same prize of the same award are merged; fields come from the most informative one.
+Patterns live in kr_event/data/ko/rules.json.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Sequence
+
+from ..lexicon import load
+from ..schema import AwardEvent, Evidence, Span
+from ..scoring.events import normalize_value
+from ..text.sentences import sentences
+from .dates import document_anchor, resolve_date
+from .organizers import implied_organizer
+
+_GRANULARITY_RANK = {"day": 3, "week": 2, "month": 2, "year": 1, None: 0}
+_RANK_NAME = {3: "day", 2: "month", 1: "year", 0: None}
+
+
+@lru_cache(maxsize=None)
+def _rx(name: str) -> re.Pattern[str]:
+    return re.compile(load("rules")[name])
+
+
+@dataclass
+class _Mention:
+    tier: Span
+    award: Span | None
+    recipients: list[str]
+    recipient_is_main: bool
+    sentence: tuple[int, int]
+    organizer: str | None = None
+    organizer_explicit: bool = False
+    date: str | None = None
+    date_text: str | None = None
+    date_rank: int = 0
+    spans: list[Span] = field(default_factory=list)
+
+
+def _clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
+    s, e = sent
+    left = s
+    for m in _rx("clause_breaks").finditer(text, s, pos):
+        left = m.end()
+    m = _rx("clause_breaks").search(text, pos, e)
+    return left, (m.start() if m else e)
+
+
+def _main_body(spans: Sequence[Span]) -> str | None:
+    """The document's main body: most frequent recipient, earliest on ties."""
+    names = [normalize_value(s.text) or s.text for s in spans if s.label == "RECIPIENT"]
+    if not names:
+        return None
+    counts = Counter(names)
+    return max(counts, key=lambda n: (counts[n], -names.index(n)))
+
+
+def _recipient_chain(text: str, recips: list[Span], idx: int) -> list[Span]:
+    """The recipient at idx plus the ones joined to it by 와/과/,/및 just before/after."""
+    chain = [recips[idx]]
+    j = idx
+    while j > 0 and _rx("recipient_conjunction").match(text[recips[j - 1].end:recips[j].start]):
+        chain.insert(0, recips[j - 1])
+        j -= 1
+    j = idx
+    while j + 1 < len(recips) and _rx("recipient_conjunction").match(text[recips[j].end:recips[j + 1].start]):
+        chain.append(recips[j + 1])
+        j += 1
+    return chain
+
+
+def _pick_recipients(text: str, tier: Span, sent: tuple[int, int], recips: list[Span],
+                     main: str | None) -> tuple[list[Span], bool]:
+    in_sent = [r for r in recips if sent[0] <= r.start < sent[1]]
+    c0, c1 = _clause_bounds(text, sent, tier.start)
+    in_clause = [r for r in in_sent if c0 <= r.start < c1]
+    pool = in_clause or [r for r in in_sent if r.end <= tier.start] or in_sent
+    if pool:
+        best = min(pool, key=lambda r: (abs(r.start - tier.start), r.start > tier.start))
+        chain = _recipient_chain(text, in_sent, in_sent.index(best))
+        return chain, False
+    return [], main is not None
+
+
+def _pick_award(tier: Span, sent: tuple[int, int], awards: list[Span],
+                prev_sent: tuple[int, int] | None) -> Span | None:
+    before = [a for a in awards if sent[0] <= a.start and a.end <= tier.start]
+    if before:
+        return before[-1]
+    after = [a for a in awards if tier.end <= a.start < sent[1]]
+    if after:
+        return after[0]
+    if prev_sent:
+        earlier = [a for a in awards if prev_sent[0] <= a.start < prev_sent[1]]
+        if earlier:
+            return earlier[-1]
+    return None
+
+
+def _sentence_of(sents: list[tuple[int, int]], pos: int) -> int:
+    for i, (s, e) in enumerate(sents):
+        if s <= pos < e:
+            return i
+    return max(0, len(sents) - 1)
+
+
+def _date_for(text: str, sent: tuple[int, int], anchor_pos: int, dates: list[Span],
+              published: dt.date | None) -> tuple[str | None, str | None, int]:
+    best: tuple[str | None, str | None, int] = (None, None, 0)
+    best_dist = None
+    for d in dates:
+        if not sent[0] <= d.start < sent[1]:
+            continue
+        r = resolve_date(d.text, document_anchor(text, d.start, published))
+        if r.iso is None:
+            continue
+        rank = _GRANULARITY_RANK.get(r.granularity, 0)
+        dist = abs(d.start - anchor_pos)
+        if rank > best[2] or (rank == best[2] and (best_dist is None or dist < best_dist)):
+            best, best_dist = (r.iso, d.text, rank), dist
+    return best
+
+
+def _organizer_for(text: str, sent: tuple[int, int], orgs: list[Span]) -> str | None:
+    cands = [o for o in orgs if sent[0] <= o.start < sent[1]]
+    cued = [o for o in cands if _rx("organizer_cues").search(text, o.end, min(sent[1], o.end + 12))]
+    pick = (cued or cands)
+    return normalize_value(pick[0].text) if pick else None
+
+
+def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None) -> list[AwardEvent]:
+    spans = sorted(spans, key=lambda s: s.start)
+    by = {lab: [s for s in spans if s.label == lab] for lab in ("AWARD", "TIER", "ORGANIZER", "DATE", "RECIPIENT")}
+    sents = sentences(text) or [(0, len(text))]
+    main = _main_body(spans)
+    mentions: list[_Mention] = []
+    for tier in by["TIER"]:
+        si = _sentence_of(sents, tier.start)
+        sent = sents[si]
+        award = _pick_award(tier, sent, by["AWARD"], sents[si - 1] if si > 0 else None)
+        recips, use_main = _pick_recipients(text, tier, sent, by["RECIPIENT"], main)
+        names = [normalize_value(r.text) or r.text for r in recips] or ([main] if use_main and main else [])
+        if not names:
+            continue
+        a_sent = sents[_sentence_of(sents, award.start)] if award else sent
+        org = _organizer_for(text, a_sent, by["ORGANIZER"]) or _organizer_for(text, sent, by["ORGANIZER"])
+        date, date_text, rank = _date_for(text, sent, tier.start, by["DATE"], published)
+        if award and a_sent != sent:
+            d2 = _date_for(text, a_sent, award.start, by["DATE"], published)
+            if d2[2] > rank:
+                date, date_text, rank = d2
+        mentions.append(_Mention(
+            tier=tier, award=award, recipients=names, recipient_is_main=not recips, sentence=sent,
+            organizer=org, organizer_explicit=org is not None, date=date, date_text=date_text,
+            date_rank=rank, spans=[tier] + ([award] if award else []) + recips))
+    groups = _merge(mentions, main)
+    extra = _award_mentions(text, sents, groups, by, published)
+    return [_event(text, g, extra.get(id(g), [])) for g in groups]
+
+
+@dataclass
+class _Group:
+    recipient: str
+    main: bool
+    members: list[_Mention]
+
+    def award(self) -> Span | None:
+        return max((m.award for m in self.members if m.award), key=lambda a: len(a.text), default=None)
+
+
+def _award_overlap(a: str | None, b: str | None) -> float:
+    a, b = normalize_value(a), normalize_value(b)
+    if not a or not b:
+        return 1.0 if a == b else 0.0
+    if a in b or b in a:
+        return 1.0
+    ga = {a[i:i + 2] for i in range(len(a) - 1)}
+    gb = {b[i:i + 2] for i in range(len(b) - 1)}
+    return len(ga & gb) / max(1, min(len(ga), len(gb)))
+
+
+def _merge(mentions: list[_Mention], main: str | None) -> list[_Group]:
+    threshold = load("rules")["merge_overlap"]
+    groups: list[_Group] = []
+    for m in mentions:
+        for name in m.recipients:
+            is_main = m.recipient_is_main or name == main
+            home = None
+            for g in groups:
+                same_tier = normalize_value(g.members[0].tier.text) == normalize_value(m.tier.text)
+                award_ok = m.award is None or any(
+                    _award_overlap(x.award.text if x.award else None, m.award.text) >= threshold
+                    for x in g.members)
+                who_ok = g.recipient == name or g.main or is_main
+                if same_tier and award_ok and who_ok:
+                    home = g
+                    break
+            if home is None:
+                groups.append(_Group(name, is_main, [m]))
+            else:
+                home.members.append(m)
+                if home.main and not is_main:  # a named sub-unit beats the main body
+                    home.recipient, home.main = name, False
+    return groups
+
+
+def _award_mentions(text: str, sents: list[tuple[int, int]], groups: list[_Group],
+                    by: dict[str, list[Span]], published: dt.date | None) -> dict[int, list[_Mention]]:
+    """An award named without a tier ("22일 열린 A부 주관 B대회에서 …") still tells the event's
+    organizer and date: each such AWARD span joins the group whose award it matches best."""
+    threshold = load("rules")["merge_overlap"]
+    awards = [(g, g.award()) for g in groups]
+    extra: dict[int, list[_Mention]] = {}
+    for a in by["AWARD"]:
+        scored = [(_award_overlap(a.text, aw.text), k) for k, (g, aw) in enumerate(awards) if aw]
+        if not scored:
+            break
+        best, k = max(scored)
+        if best < threshold:
+            continue
+        sent = sents[_sentence_of(sents, a.start)]
+        org = _organizer_for(text, sent, by["ORGANIZER"])
+        date, date_text, rank = _date_for(text, sent, a.start, by["DATE"], published)
+        g = awards[k][0]
+        extra.setdefault(id(g), []).append(_Mention(
+            tier=g.members[0].tier, award=a, recipients=[], recipient_is_main=False, sentence=sent,
+            organizer=org, organizer_explicit=org is not None, date=date, date_text=date_text,
+            date_rank=rank, spans=[a]))
+    return extra
+
+
+def _event(text: str, g: _Group, extra: list[_Mention]) -> AwardEvent:
+    ms = g.members + extra
+    award = g.award()
+    orgs = [m.organizer for m in ms if m.organizer]
+    organizer = orgs[0] if orgs else (implied_organizer(award.text) if award else None)
+    dated = max(ms, key=lambda m: m.date_rank)
+    spans = sorted({s for m in ms for s in m.spans}, key=lambda s: s.start)
+    score = sum(s.score for s in spans) / len(spans)
+    conf = score * (0.85 if g.main else 1.0) * (1.0 if award else 0.6)
+    sents = sorted({m.sentence for m in g.members})
+    return AwardEvent(
+        recipient=g.recipient, award=" ".join(award.text.split()) if award else None,
+        tier=g.members[0].tier.text, organizer=organizer, date=dated.date, date_text=dated.date_text,
+        confidence=round(conf, 4), evidence=[Evidence(s, e, text[s:e]) for s, e in sents], mentions=spans)

@@ -1,0 +1,66 @@
+"""Trim particles and punctuation at span edges (data: kr_event/data/ko/span_edges.json).
+
+Why only inside the last subword: when a particle is its own piece the model already decided
+about it; when XLM-R glued it to the entity ("상을"), the piece's label covers both.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..lexicon import load, strip_chars
+
+_HANGUL_BASE, _HANGUL_LAST = 0xAC00, 0xD7A3
+
+
+def batchim(ch: str) -> int | None:
+    """Final-consonant index of a Hangul syllable (0 = none), None for non-Hangul."""
+    code = ord(ch)
+    if not _HANGUL_BASE <= code <= _HANGUL_LAST:
+        return None
+    return (code - _HANGUL_BASE) % 28
+
+
+@lru_cache(maxsize=None)
+def _table() -> tuple[list[tuple[str, str]], dict[str, set[str]]]:
+    data = load("span_edges")
+    rows = [(p, cond) for cond in ("after_consonant", "after_vowel", "after_rieul", "any") for p in data[cond]]
+    rows.sort(key=lambda r: len(r[0]), reverse=True)
+    keep = {p: set(labels) for p, labels in data["keep_for_labels"].items()}
+    return rows, keep
+
+
+def _agrees(prev: str, cond: str) -> bool:
+    b = batchim(prev)
+    if cond == "any":
+        return True
+    if b is None:  # digits/latin before a particle: accept (e.g. "3동이" handled by 동)
+        return cond != "after_rieul"
+    return {"after_consonant": b != 0, "after_vowel": b == 0, "after_rieul": b == 8}[cond]
+
+
+def trailing_particle(piece_text: str, label: str) -> int:
+    """Length of the particle to cut from the end of the span's last piece (0 = none)."""
+    rows, keep = _table()
+    for particle, cond in rows:
+        if len(piece_text) > len(particle) and piece_text.endswith(particle):
+            if label in keep.get(particle, ()):
+                continue
+            if _agrees(piece_text[-len(particle) - 1], cond):
+                return len(particle)
+    return 0
+
+
+def trim_span(text: str, start: int, end: int, last_piece_start: int, label: str) -> tuple[int, int]:
+    """Narrow [start, end) of `text`: edge punctuation/space, then a glued particle."""
+    chars = strip_chars()
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    piece_from = max(start, last_piece_start)
+    if end - piece_from >= 2:
+        cut = trailing_particle(text[piece_from:end], label)
+        end -= cut
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end
