@@ -42,8 +42,9 @@ class _Mention:
     organizer_explicit: bool = False
     date: str | None = None
     date_text: str | None = None
-    date_rank: int = 0
+    date_rank: float = 0
     spans: list[Span] = field(default_factory=list)
+    specific: bool = True  # its sentence names no other award (not a summary line)
 
 
 def _clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
@@ -57,11 +58,13 @@ def _clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int
 
 def _main_body(spans: Sequence[Span]) -> str | None:
     """The document's main body: most frequent recipient, earliest on ties."""
-    names = [normalize_value(s.text) or s.text for s in spans if s.label == "RECIPIENT"]
+    surface = [s.text for s in spans if s.label == "RECIPIENT"]
+    names = [normalize_value(t) or t for t in surface]
     if not names:
         return None
     counts = Counter(names)
-    return max(counts, key=lambda n: (counts[n], -names.index(n)))
+    best = max(counts, key=lambda n: (counts[n], -names.index(n)))
+    return surface[names.index(best)]
 
 
 def _recipient_chain(text: str, recips: list[Span], idx: int) -> list[Span]:
@@ -91,19 +94,23 @@ def _pick_recipients(text: str, tier: Span, sent: tuple[int, int], recips: list[
     return [], main is not None
 
 
-def _pick_award(tier: Span, sent: tuple[int, int], awards: list[Span],
-                prev_sent: tuple[int, int] | None) -> Span | None:
+def _pick_award(tier: Span, sent: tuple[int, int], awards: list[Span]) -> Span | None:
     before = [a for a in awards if sent[0] <= a.start and a.end <= tier.start]
     if before:
         return before[-1]
     after = [a for a in awards if tier.end <= a.start < sent[1]]
     if after:
         return after[0]
-    if prev_sent:
-        earlier = [a for a in awards if prev_sent[0] <= a.start < prev_sent[1]]
-        if earlier:
-            return earlier[-1]
-    return None
+    # results lists and follow-up sentences refer back to the award named earlier
+    earlier = [a for a in awards if a.end <= sent[0]]
+    if earlier:
+        return earlier[-1]
+    later = [a for a in awards if a.start >= sent[1]]
+    return later[0] if later else None
+
+
+def _awards_in(awards: list[Span], sent: tuple[int, int]) -> int:
+    return sum(sent[0] <= a.start < sent[1] for a in awards)
 
 
 def _sentence_of(sents: list[tuple[int, int]], pos: int) -> int:
@@ -115,8 +122,10 @@ def _sentence_of(sents: list[tuple[int, int]], pos: int) -> int:
 
 def _date_for(text: str, sent: tuple[int, int], anchor_pos: int, dates: list[Span],
               published: dt.date | None) -> tuple[str | None, str | None, int]:
+    """Best-resolved DATE of the sentence: finest granularity, then nearest to the mention.
+    A date that only says when the news was announced ("27일 밝혔다") ranks below any other."""
     best: tuple[str | None, str | None, int] = (None, None, 0)
-    best_dist = None
+    best_key = None
     for d in dates:
         if not sent[0] <= d.start < sent[1]:
             continue
@@ -124,9 +133,10 @@ def _date_for(text: str, sent: tuple[int, int], anchor_pos: int, dates: list[Spa
         if r.iso is None:
             continue
         rank = _GRANULARITY_RANK.get(r.granularity, 0)
-        dist = abs(d.start - anchor_pos)
-        if rank > best[2] or (rank == best[2] and (best_dist is None or dist < best_dist)):
-            best, best_dist = (r.iso, d.text, rank), dist
+        report = bool(_rx("report_date_cue").match(text, d.end, sent[1]))
+        key = (not report, rank, -abs(d.start - anchor_pos))
+        if best_key is None or key > best_key:
+            best, best_key = (r.iso, d.text, rank if not report else 0.5), key
     return best
 
 
@@ -146,9 +156,9 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
     for tier in by["TIER"]:
         si = _sentence_of(sents, tier.start)
         sent = sents[si]
-        award = _pick_award(tier, sent, by["AWARD"], sents[si - 1] if si > 0 else None)
+        award = _pick_award(tier, sent, by["AWARD"])
         recips, use_main = _pick_recipients(text, tier, sent, by["RECIPIENT"], main)
-        names = [normalize_value(r.text) or r.text for r in recips] or ([main] if use_main and main else [])
+        names = [r.text for r in recips] or ([main] if use_main and main else [])
         if not names:
             continue
         a_sent = sents[_sentence_of(sents, award.start)] if award else sent
@@ -161,7 +171,8 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
         mentions.append(_Mention(
             tier=tier, award=award, recipients=names, recipient_is_main=not recips, sentence=sent,
             organizer=org, organizer_explicit=org is not None, date=date, date_text=date_text,
-            date_rank=rank, spans=[tier] + ([award] if award else []) + recips))
+            date_rank=rank, spans=[tier] + ([award] if award else []) + recips,
+            specific=_awards_in(by["AWARD"], sent) <= 1))
     groups = _merge(mentions, main)
     extra = _award_mentions(text, sents, groups, by, published)
     return [_event(text, g, extra.get(id(g), [])) for g in groups]
@@ -193,14 +204,17 @@ def _merge(mentions: list[_Mention], main: str | None) -> list[_Group]:
     groups: list[_Group] = []
     for m in mentions:
         for name in m.recipients:
-            is_main = m.recipient_is_main or name == main
+            is_main = m.recipient_is_main or normalize_value(name) == normalize_value(main)
             home = None
             for g in groups:
                 same_tier = normalize_value(g.members[0].tier.text) == normalize_value(m.tier.text)
-                award_ok = m.award is None or any(
-                    _award_overlap(x.award.text if x.award else None, m.award.text) >= threshold
-                    for x in g.members)
-                who_ok = g.recipient == name or g.main or is_main
+                named = [x.award.text for x in g.members if x.award]
+                award_ok = m.award is None or not named or any(
+                    _award_overlap(a, m.award.text) >= threshold for a in named)
+                # the main body and a named sub-unit are one winner across sentences (summary vs
+                # detail), but two names in one sentence are two winners
+                who_ok = normalize_value(g.recipient) == normalize_value(name) or (
+                    (g.main or is_main) and all(x.sentence != m.sentence for x in g.members))
                 if same_tier and award_ok and who_ok:
                     home = g
                     break
@@ -234,7 +248,7 @@ def _award_mentions(text: str, sents: list[tuple[int, int]], groups: list[_Group
         extra.setdefault(id(g), []).append(_Mention(
             tier=g.members[0].tier, award=a, recipients=[], recipient_is_main=False, sentence=sent,
             organizer=org, organizer_explicit=org is not None, date=date, date_text=date_text,
-            date_rank=rank, spans=[a]))
+            date_rank=rank, spans=[a], specific=_awards_in(by["AWARD"], sent) <= 1))
     return extra
 
 
@@ -243,7 +257,7 @@ def _event(text: str, g: _Group, extra: list[_Mention]) -> AwardEvent:
     award = g.award()
     orgs = [m.organizer for m in ms if m.organizer]
     organizer = orgs[0] if orgs else (implied_organizer(award.text) if award else None)
-    dated = max(ms, key=lambda m: m.date_rank)
+    dated = max(ms, key=lambda m: (m.date_rank > 0, m.specific, m.date_rank))
     spans = sorted({s for m in ms for s in m.spans}, key=lambda s: s.start)
     score = sum(s.score for s in spans) / len(spans)
     conf = score * (0.85 if g.main else 1.0) * (1.0 if award else 0.6)
