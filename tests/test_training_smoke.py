@@ -69,3 +69,19 @@ def test_train_a_few_steps_and_reload(tiny_base, tmp_path):
     assert AutoTokenizer.from_pretrained(folder).is_fast
     saved = json.loads((folder / "train_config.json").read_text())
     assert saved["max_steps"] == 4
+
+
+def test_augmentation_swaps_names_consistently():
+    from kr_event.corpus.markup import parse_source
+    from kr_event.corpus.annotated import validate_doc
+    from kr_event.training.augment import augment_documents
+
+    docs = [d for d in parse_source(FIXTURES / "tiny_corpus.txt") if d.meta["split"] == "train"]
+    aug = augment_documents(docs, copies=2, seed=1)
+    assert aug and all(a.id.startswith(("tiny-001", "tiny-002")) for a in aug)
+    for a in aug:
+        validate_doc(a)  # spans still slice to their text
+        assert "성동구" not in a.text or "행정안전부" not in a.text
+        for ev in a.events:
+            assert ev["recipient"] in a.text and ev["organizer"] in a.text
+    assert augment_documents(docs, copies=2, seed=1)[0].text == aug[0].text  # seed-deterministic
