@@ -90,6 +90,7 @@ def train(cfg: TrainConfig, root: Path = REPO_ROOT) -> dict[str, Any]:
         greater_is_better=True, save_total_limit=2, save_only_model=True, logging_steps=10,
         report_to="none", dataloader_num_workers=0, disable_tqdm=True,
         dataloader_pin_memory=torch.cuda.is_available(),
+        train_sampling_strategy="group_by_length",  # KLUE sentences and long windows: little padding
     )
 
     def compute_metrics(p):
