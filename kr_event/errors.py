@@ -12,6 +12,7 @@ ERROR_CODES: dict[str, str] = {
     "E005": "invalid 'published' date",
     "E006": "duplicate document id",
     "E007": "document too large",
+    "E008": "input file could not be read (I/O error)",
     "E010": "invalid annotation (span/event does not match the text)",
     "E020": "invalid configuration value",
     "E030": "model could not be loaded",

