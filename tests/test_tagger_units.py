@@ -26,7 +26,8 @@ def test_decode_repairs_iob2(labels, spans):
     ("상을", "TIER", 1), ("구가", "RECIPIENT", 1), ("동이", "RECIPIENT", 1), ("대회에서", "AWARD", 2),
     ("기관으로", "TIER", 2), ("시는", "RECIPIENT", 1), ("부의", "ORGANIZER", 1),
     ("예산과", "RECIPIENT", 0),   # department names end in 과
-    ("경기도", "RECIPIENT", 0),   # 도 is never trimmed
+    ("경기도", "RECIPIENT", 0),   # 도 is a name ending for bodies...
+    ("해도", "DATE", 1), ("상도", "TIER", 1),   # ...and a particle after dates and tiers
     ("상", "TIER", 0), ("구는", "RECIPIENT", 1),
     ("구은", "RECIPIENT", 0),     # 은 needs a final consonant before it
     ("상를", "TIER", 0),          # 를 needs a vowel before it

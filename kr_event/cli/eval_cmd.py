@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from ..corpus.annotated import read_jsonl
+from ..corpus.markup import parse_source
 from ..errors import KrEventError
 
 
@@ -17,7 +18,8 @@ def add_parser(sub: Any) -> None:
 
 
 def _arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("gold", help="gold JSONL (inline text or stand-off 'source')")
+    p.add_argument("gold", nargs="+", help="gold JSONL (inline text or stand-off 'source') or authored .txt sources")
+    p.add_argument("--split", help="with authored .txt sources: keep documents of this split (e.g. dev)")
     p.add_argument("--pred", help="predictions JSONL (kr-event extract output); default: run the model")
     p.add_argument("--model", help="model folder (default: the shipped model)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -27,18 +29,20 @@ def _predict(docs, model: str | None) -> dict[str, dict]:
     from ..pipeline import EventExtractor
 
     ex = EventExtractor(model=model)
-    out = {}
-    for d in docs:
-        res = ex.extract_doc(d.text, published=d.published, doc_id=d.id)
-        out[d.id] = res.to_dict()
-    return out
+    items = [(d.id, d.text, d.published, None) for d in docs]
+    return {r.id: r.to_dict() for r in ex._run(items)}
 
 
 def run(args: argparse.Namespace) -> int:
     from ..scoring import evaluate, format_report
 
     try:
-        gold = list(read_jsonl(args.gold))
+        gold = []
+        for path in args.gold:
+            if path.endswith(".txt"):
+                gold += [d for d in parse_source(path) if not args.split or d.meta.get("split") == args.split]
+            else:
+                gold += list(read_jsonl(path))
         if args.pred:
             pred: dict[str, dict] = {}
             with open(args.pred, encoding="utf-8") as fh:

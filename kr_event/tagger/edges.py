@@ -21,12 +21,13 @@ def batchim(ch: str) -> int | None:
 
 
 @lru_cache(maxsize=None)
-def _table() -> tuple[list[tuple[str, str]], dict[str, set[str]]]:
+def _table() -> tuple[list[tuple[str, str]], dict[str, set[str]], dict[str, set[str]]]:
     data = load("span_edges")
     rows = [(p, cond) for cond in ("after_consonant", "after_vowel", "after_rieul", "any") for p in data[cond]]
     rows.sort(key=lambda r: len(r[0]), reverse=True)
     keep = {p: set(labels) for p, labels in data["keep_for_labels"].items()}
-    return rows, keep
+    only = {p: set(labels) for p, labels in data.get("only_for_labels", {}).items()}
+    return rows, keep, only
 
 
 def _agrees(prev: str, cond: str) -> bool:
@@ -40,10 +41,10 @@ def _agrees(prev: str, cond: str) -> bool:
 
 def trailing_particle(piece_text: str, label: str) -> int:
     """Length of the particle to cut from the end of the span's last piece (0 = none)."""
-    rows, keep = _table()
+    rows, keep, only = _table()
     for particle, cond in rows:
         if len(piece_text) > len(particle) and piece_text.endswith(particle):
-            if label in keep.get(particle, ()):
+            if label in keep.get(particle, ()) or (particle in only and label not in only[particle]):
                 continue
             if _agrees(piece_text[-len(particle) - 1], cond):
                 return len(particle)
