@@ -28,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 KLUE_TRAIN = "klue-ner-v1_train-raw-sent.tsv"
 KLUE_DEV = "klue-ner-v1.1_dev.tsv"
 META = "\u2581"
@@ -37,11 +36,10 @@ _MARKUP = re.compile(r"<([^<>]*):([A-Z]{2,3})>")
 
 # ------------------------------------------------------------------ corpus
 def shared_dir(shared: str | os.PathLike | None = None) -> Path:
-    """``shared`` argument, else $KR_EVENT_SHARED, else ``../shared`` beside the project root."""
-    if shared is not None:
-        return Path(shared)
-    env = os.environ.get("KR_EVENT_SHARED")
-    return Path(env) if env else REPO_ROOT.parent / "shared"
+    """``shared`` argument, else the project-wide default (kr_event.corpus.shared)."""
+    from ..corpus.shared import shared_dir as default_shared
+
+    return Path(shared) if shared is not None else default_shared()
 
 
 def corpus_dir(shared: str | os.PathLike | None = None) -> Path:

@@ -8,6 +8,7 @@ import sys
 # subcommand -> module under kr_event.cli (imported lazily: `kr-event eval` needs no torch)
 COMMANDS: dict[str, str] = {
     "extract": "extract_cmd",
+    "extract-ray": "ray_cmd",
     "render": "render_cmd",
     "eval": "eval_cmd",
     "train": "train_cmd",

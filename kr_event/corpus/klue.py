@@ -29,6 +29,7 @@ from typing import Any, Iterable
 
 from ..errors import AnnotationError
 from ..schema import LABELS
+from .shared import shared_dir
 from .annotated import AnnotatedDoc, validate_doc
 from .check import check_grounding
 
@@ -51,7 +52,7 @@ def sha1(text: str) -> str:
 def klue_dir(must_exist: bool = True) -> Path:
     """The KLUE folder: `$KR_EVENT_SHARED/data/klue`, else `<project root>/../shared/data/klue`."""
     env = os.environ.get("KR_EVENT_SHARED")
-    d = (Path(env) if env else PROJECT_ROOT.parent / "shared") / "data" / "klue"
+    d = shared_dir() / "data" / "klue"
     if must_exist and not (d / DEV_FILE).is_file():
         how = "KR_EVENT_SHARED=" + env if env else "no KR_EVENT_SHARED set, default ../shared"
         raise FileNotFoundError(

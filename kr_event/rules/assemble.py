@@ -258,7 +258,8 @@ def _event(text: str, g: _Group, extra: list[_Mention]) -> AwardEvent:
     orgs = [m.organizer for m in ms if m.organizer]
     organizer = orgs[0] if orgs else (implied_organizer(award.text) if award else None)
     dated = max(ms, key=lambda m: (m.date_rank > 0, m.specific, m.date_rank))
-    spans = sorted({s for m in ms for s in m.spans}, key=lambda s: s.start)
+    # a total order: ties on `start` must not follow set order (which changes with PYTHONHASHSEED)
+    spans = sorted({s for m in ms for s in m.spans}, key=lambda s: (s.start, s.end, s.label, s.score))
     score = sum(s.score for s in spans) / len(spans)
     conf = score * (0.85 if g.main else 1.0) * (1.0 if award else 0.6)
     sents = sorted({m.sentence for m in g.members})
