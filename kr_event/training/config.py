@@ -26,13 +26,15 @@ class TrainConfig:
     stride: int = 64
     epochs: float = 8.0
     batch_size: int = 16
-    learning_rate: float = 2e-4
+    learning_rate: float = 1e-4
+    head_learning_rate: float = 2e-3    # the new classifier: e5's token states are nearly parallel
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     freeze_word_embeddings: bool = True
     seed: int = 42
     threads: int | None = None
     save_fp16: bool = True
+    sampling: str = "random"            # Trainer sampler: "random" | "group_by_length"
     max_steps: int = -1                 # >0 overrides epochs (smoke tests)
     eval_every_epoch: bool = True
 
@@ -61,6 +63,7 @@ class TrainConfig:
             (self.epochs > 0 or self.max_steps > 0, "epochs or max_steps must be > 0"),
             (self.batch_size >= 1, "batch_size must be >= 1"),
             (0 < self.learning_rate < 1, "learning_rate must be in (0, 1)"),
+            (0 < self.head_learning_rate < 1, "head_learning_rate must be in (0, 1)"),
             (0 <= self.warmup_ratio < 1, "warmup_ratio must be in [0, 1)"),
             (self.klue_plain_sentences >= 0, "klue_plain_sentences must be >= 0"),
             (self.augment_copies >= 0, "augment_copies must be >= 0"),

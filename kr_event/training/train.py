@@ -90,7 +90,7 @@ def train(cfg: TrainConfig, root: Path = REPO_ROOT) -> dict[str, Any]:
         greater_is_better=True, save_total_limit=2, save_only_model=True, logging_steps=10,
         report_to="none", dataloader_num_workers=0, disable_tqdm=True,
         dataloader_pin_memory=torch.cuda.is_available(),
-        train_sampling_strategy="group_by_length",  # KLUE sentences and long windows: little padding
+        train_sampling_strategy=cfg.sampling,
     )
 
     def compute_metrics(p):
@@ -98,7 +98,13 @@ def train(cfg: TrainConfig, root: Path = REPO_ROOT) -> dict[str, Any]:
 
         return seqeval_metrics(np.argmax(p.predictions, axis=-1), p.label_ids)
 
-    trainer = Trainer(model=model, args=args, train_dataset=train_ds.remove_columns(["doc_id"]),
+    head = [p for n, p in model.named_parameters() if n.startswith("classifier") and p.requires_grad]
+    body = [p for n, p in model.named_parameters() if not n.startswith("classifier") and p.requires_grad]
+    optimizer = torch.optim.AdamW([
+        {"params": body, "lr": cfg.learning_rate, "weight_decay": cfg.weight_decay},
+        {"params": head, "lr": cfg.head_learning_rate, "weight_decay": 0.0},
+    ])
+    trainer = Trainer(model=model, args=args, optimizers=(optimizer, None), train_dataset=train_ds.remove_columns(["doc_id"]),
                       eval_dataset=dev_ds.remove_columns(["doc_id"]) if use_dev else None,
                       data_collator=DataCollatorForTokenClassification(tokenizer),
                       compute_metrics=compute_metrics if use_dev else None)
