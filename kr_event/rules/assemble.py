@@ -130,6 +130,9 @@ def _date_for(text: str, sent: tuple[int, int], anchor_pos: int, dates: list[Spa
         if not sent[0] <= d.start < sent[1]:
             continue
         r = resolve_date(d.text, document_anchor(text, d.start, published))
+        if _rx("same_day").match(d.text):
+            earlier = _last_stated_day(text, d.start, dates, published)
+            r = earlier or r
         if r.iso is None:
             continue
         rank = _GRANULARITY_RANK.get(r.granularity, 0)
@@ -140,11 +143,28 @@ def _date_for(text: str, sent: tuple[int, int], anchor_pos: int, dates: list[Spa
     return best
 
 
+def _last_stated_day(text: str, pos: int, dates: list[Span], published: dt.date | None):
+    """"이날" names the day the text last stated (not the publication day), if it stated one."""
+    for d in reversed([d for d in dates if d.end <= pos]):
+        if _rx("same_day").match(d.text) or _rx("report_date_cue").match(text, d.end):
+            continue
+        r = resolve_date(d.text, document_anchor(text, d.start, published))
+        if r.granularity == "day":
+            return r
+    return None
+
+
 def _organizer_for(text: str, sent: tuple[int, int], orgs: list[Span]) -> str | None:
+    """The sentence's ORGANIZER linked by a cue; the host (주최) before the runner (주관)."""
     cands = [o for o in orgs if sent[0] <= o.start < sent[1]]
-    cued = [o for o in cands if _rx("organizer_cues").search(text, o.end, min(sent[1], o.end + 12))]
-    pick = (cued or cands)
-    return normalize_value(pick[0].text) if pick else None
+    if not cands:
+        return None
+    for cue in load("rules")["organizer_cue_rank"]:
+        rx = re.compile(cue)
+        for o in cands:
+            if rx.search(text, o.end, min(sent[1], o.end + 12)):
+                return o.text.strip()
+    return cands[0].text.strip()
 
 
 def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None) -> list[AwardEvent]:
@@ -168,6 +188,10 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
             d2 = _date_for(text, a_sent, award.start, by["DATE"], published)
             if d2[2] > rank:
                 date, date_text, rank = d2
+        if rank < 1 and si + 1 < len(sents):  # "…받았다고 8일 밝혔다. 대회는 지난 7일 열렸으며"
+            d3 = _date_for(text, sents[si + 1], sents[si + 1][0], by["DATE"], published)
+            if d3[2] >= 1:
+                date, date_text, rank = d3
         mentions.append(_Mention(
             tier=tier, award=award, recipients=names, recipient_is_main=not recips, sentence=sent,
             organizer=org, organizer_explicit=org is not None, date=date, date_text=date_text,
@@ -175,7 +199,7 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
             specific=_awards_in(by["AWARD"], sent) <= 1))
     groups = _merge(mentions, main)
     extra = _award_mentions(text, sents, groups, by, published)
-    return [_event(text, g, extra.get(id(g), [])) for g in groups]
+    return [_event(text, g, extra.get(id(g), []), by["ORGANIZER"]) for g in groups]
 
 
 @dataclass
@@ -252,12 +276,27 @@ def _award_mentions(text: str, sents: list[tuple[int, int]], groups: list[_Group
     return extra
 
 
-def _event(text: str, g: _Group, extra: list[_Mention]) -> AwardEvent:
+def _nearby_organizer(text: str, ms: list[_Mention], orgs: list[Span]) -> str | None:
+    """Last resort: an ORGANIZER span with a cue near one of the event's mentions
+    ("…평가는 행정안전부가 주관해 …" in the sentence after the result)."""
+    window = load("rules")["organizer_window"]
+    best = None
+    for o in orgs:
+        if not _rx("organizer_cues").search(text, o.end, o.end + 12):
+            continue
+        dist = min(abs(o.start - s.start) for m in ms for s in m.spans)
+        if dist <= window and (best is None or dist < best[0]):
+            best = (dist, o.text.strip())
+    return best[1] if best else None
+
+
+def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span]) -> AwardEvent:
     ms = g.members + extra
     award = g.award()
     orgs = [m.organizer for m in ms if m.organizer]
-    organizer = orgs[0] if orgs else (implied_organizer(award.text) if award else None)
-    dated = max(ms, key=lambda m: (m.date_rank > 0, m.specific, m.date_rank))
+    organizer = (orgs[0] if orgs else None) or (implied_organizer(award.text) if award else None) \
+        or _nearby_organizer(text, ms, orgs_in_doc)
+    dated = max(ms, key=lambda m: (m.date_rank >= 1, m.specific, m.date_rank))
     # a total order: ties on `start` must not follow set order (which changes with PYTHONHASHSEED)
     spans = sorted({s for m in ms for s in m.spans}, key=lambda s: (s.start, s.end, s.label, s.score))
     score = sum(s.score for s in spans) / len(spans)

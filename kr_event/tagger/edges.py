@@ -65,3 +65,18 @@ def trim_span(text: str, start: int, end: int, last_piece_start: int, label: str
     while end > start and text[end - 1] in chars:
         end -= 1
     return start, end
+
+
+@lru_cache(maxsize=None)
+def _limits() -> tuple[dict[str, int], dict[str, float]]:
+    data = load("span_edges")
+    return data.get("min_chars", {"default": 1}), data.get("min_score", {"default": 0.0})
+
+
+def keep_span(label: str, text: str, score: float, min_score: float | None = None) -> bool:
+    """Too short or too unsure to be an entity (one-syllable names, fragments of a venue)."""
+    chars, scores = _limits()
+    if len(text.strip()) < chars.get(label, chars["default"]):
+        return False
+    floor = scores.get(label, scores["default"]) if min_score is None else min_score
+    return score >= floor
