@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import time
 from functools import lru_cache
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -11,6 +13,13 @@ from .rules.assemble import assemble
 from .schema import AwardEvent, DocResult
 
 MAX_CHARS = 1_000_000  # a document larger than this is refused with E007, not silently cut
+# Hangul syllables, jamo, compatibility jamo, jamo extended A/B: a text with none is not Korean
+_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff]")
+
+
+def is_korean(text: str) -> bool:
+    """True when the text has at least one Hangul character (non-Korean text has no events)."""
+    return _HANGUL.search(text) is not None
 
 
 def parse_published(value: str | dt.date | None) -> dt.date | None:
@@ -48,18 +57,30 @@ class EventExtractor:
     """
 
     def __init__(self, model: str | os.PathLike | None = None, device: str | None = None,
-                 batch_size: int = 16, threads: int | None = None) -> None:
+                 batch_size: int = 16, threads: int | None = None, *,
+                 quantize: str | None = None, prefilter: bool = False) -> None:
+        """`quantize` ("int8" / "int8-channel", CPU) and `prefilter` (encoder only on windows
+        with an award cue) are the tagger's fast-path options, off by default; see Tagger and
+        eval/BENCHMARKS.md. `timings` holds seconds per stage (the tagger's plus "rules")."""
         from .tagger.model import Tagger
 
-        self.tagger = Tagger(model, device=device, batch_size=batch_size, threads=threads)
+        self.tagger = Tagger(model, device=device, batch_size=batch_size, threads=threads,
+                             quantize=quantize, prefilter=prefilter)
         self.batch_size = batch_size
+        self.timings = self.tagger.timings
+        self.timings.setdefault("rules", 0.0)
 
     def extract(self, text: str, published: str | dt.date | None = None) -> list[AwardEvent]:
         """Events of one text. Raises KrEventError on invalid input (batch methods never do)."""
         check_text(text)
         pub = parse_published(published)
+        if not is_korean(text):
+            return []
         spans = self.tagger.tag([text])[0]
-        return assemble(text, spans, pub)
+        t0 = time.perf_counter()
+        events = assemble(text, spans, pub)
+        self.timings["rules"] += time.perf_counter() - t0
+        return events
 
     def extract_doc(self, text: str, published: str | dt.date | None = None,
                     doc_id: str | None = None) -> DocResult:
@@ -105,9 +126,12 @@ class EventExtractor:
         ok: list[tuple[int, str, dt.date | None]] = []
         for k, (_, text, published, _) in enumerate(items):
             try:
-                ok.append((k, check_text(text), parse_published(published)))
+                text, pub = check_text(text), parse_published(published)
             except KrEventError as exc:
                 results[k].error = exc.info()
+                continue
+            if is_korean(text):  # not Korean: no error, no events, no model call
+                ok.append((k, text, pub))
         if ok:
             try:
                 all_spans = self.tagger.tag([t for _, t, _ in ok])
@@ -117,7 +141,9 @@ class EventExtractor:
                 try:
                     spans = all_spans[n] if all_spans is not None else self.tagger.tag([text])[0]
                     results[k].spans = spans
+                    t0 = time.perf_counter()
                     results[k].events = assemble(text, spans, pub)
+                    self.timings["rules"] += time.perf_counter() - t0
                 except Exception as exc:  # noqa: BLE001
                     results[k].error = ErrorInfo("E099", f"{type(exc).__name__}: {exc}")
         return results
