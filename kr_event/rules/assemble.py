@@ -154,17 +154,20 @@ def _last_stated_day(text: str, pos: int, dates: list[Span], published: dt.date 
     return None
 
 
-def _organizer_for(text: str, sent: tuple[int, int], orgs: list[Span]) -> str | None:
-    """The sentence's ORGANIZER linked by a cue; the host (주최) before the runner (주관)."""
+def _organizer_for(text: str, sent: tuple[int, int], orgs: list[Span], cued: bool = True) -> str | None:
+    """The sentence's ORGANIZER linked by a cue; the host (주최) before the runner (주관).
+    With cued=False, the sentence's first ORGANIZER span whatever follows it."""
     cands = [o for o in orgs if sent[0] <= o.start < sent[1]]
     if not cands:
         return None
+    if not cued:
+        return cands[0].text.strip()
     for cue in load("rules")["organizer_cue_rank"]:
         rx = re.compile(cue)
         for o in cands:
             if rx.search(text, o.end, min(sent[1], o.end + 12)):
                 return o.text.strip()
-    return cands[0].text.strip()
+    return None  # a body with no 주최/주관/… after it is a venue or a bystander, not the organizer
 
 
 def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None) -> list[AwardEvent]:
@@ -295,7 +298,8 @@ def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span])
     award = g.award()
     orgs = [m.organizer for m in ms if m.organizer]
     organizer = (orgs[0] if orgs else None) or (implied_organizer(award.text) if award else None) \
-        or _nearby_organizer(text, ms, orgs_in_doc)
+        or _nearby_organizer(text, ms, orgs_in_doc) \
+        or next((o for m in ms if (o := _organizer_for(text, m.sentence, orgs_in_doc, cued=False))), None)
     dated = max(ms, key=lambda m: (m.date_rank >= 1, m.specific, m.date_rank))
     # a total order: ties on `start` must not follow set order (which changes with PYTHONHASHSEED)
     spans = sorted({s for m in ms for s in m.spans}, key=lambda s: (s.start, s.end, s.label, s.score))

@@ -80,3 +80,17 @@ def keep_span(label: str, text: str, score: float, min_score: float | None = Non
         return False
     floor = scores.get(label, scores["default"]) if min_score is None else min_score
     return score >= floor
+
+
+def word_start(text: str, start: int, floor: int, max_back: int = 4) -> int:
+    """Pull a span's start back to the start of its word ("려상" in "장려상" -> "장려상").
+
+    XLM-R sometimes splits a word so that its first piece gets O; an entity never begins in
+    the middle of a Hangul word, so the start moves left over letters/digits (at most
+    `max_back`, never past `floor`, the end of the previous span)."""
+    i = start
+    while i > floor and start - i < max_back and (text[i - 1].isalnum()):
+        i -= 1
+    if i == start or (i > floor and text[i - 1].isalnum()):
+        return start  # a longer word: leave the model's decision alone
+    return i

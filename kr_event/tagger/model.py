@@ -15,7 +15,7 @@ from typing import Any, Sequence
 from ..errors import KrEventError
 from ..schema import Span
 from ..text import normalize
-from .edges import keep_span, trim_span
+from .edges import keep_span, trim_span, word_start
 from .labels import ID2LABEL
 from .windows import encode, window_starts
 
@@ -206,12 +206,15 @@ class Tagger:
         best = best.masked_fill(total <= 0, self._o_id)  # a token no window covered (prefilter) is O
         conf = probs / total.clamp_min(1e-9)
         spans: list[Span] = []
+        prev_end = 0
         for k, t0, t1, score in decode_ids(best, conf, self._type_of, self._is_begin, self._o_id):
             name = self._types[k]
             start, end = enc.offsets[t0][0], enc.offsets[t1 - 1][1]
             start, end = trim_span(norm.text, start, end, enc.offsets[t1 - 1][0], name)
+            start = word_start(norm.text, start, prev_end)
             if end <= start or not keep_span(name, norm.text[start:end], score, self.min_score):
                 continue
+            prev_end = end
             o_start, o_end = norm.to_original(start, end)
             spans.append(Span(name, o_start, o_end, original[o_start:o_end], score))
         return spans
