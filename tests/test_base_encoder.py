@@ -269,8 +269,8 @@ def test_trim_report_and_shapes(trimmed_dir):
     rep = json.loads((trimmed_dir / cv.REPORT_FILE).read_text("utf-8"))
     cfg = json.loads((trimmed_dir / "config.json").read_text("utf-8"))
     assert rep["trimmed"] and rep["trimmed_identity"]["share"] >= 0.999
-    if "heldout_identity" in rep:
-        assert rep["heldout_identity"]["share"] >= 0.99
+    if "heldout_identity" in rep:  # 98.66 % measured: unseen English/Chinese words split finer
+        assert rep["heldout_identity"]["share"] >= 0.98
     assert cfg["vocab_size"] == rep["vocab_size"] == rep["vocab_pieces"] < 250002
     assert rep["params"] < rep["params_before"]
     tok = _auto_tok(trimmed_dir)
@@ -280,10 +280,12 @@ def test_trim_report_and_shapes(trimmed_dir):
 
 
 def test_plan_rules_and_closure():
-    pieces = ["<s>", "<pad>", "</s>", "<unk>", "▁한국", "▁the", "漢", "ж", "▁жизнь", "ни", "<mask>"]
+    pieces = ["<s>", "<pad>", "</s>", "<unk>", "▁한국", "▁the", "漢", "ж", "▁жизнь", "ни", "<mask>",
+              "▁a", "12345", "漢字"]
     p = trim.plan(pieces, [0, 1, 2, 3, 10], used=["ни"])
     kept = [pieces[i] for i in p.keep]
-    assert kept == ["<s>", "<pad>", "</s>", "<unk>", "▁한국", "▁the", "漢", "ни", "<mask>"]
+    # the ASCII alphabet and single CJK characters by rule; English/Chinese words only from a corpus
+    assert kept == ["<s>", "<pad>", "</s>", "<unk>", "▁한국", "漢", "ни", "<mask>", "▁a", "12345"]
     assert p.counts["closure"] == 0 and p.counts["corpus"] == 1
     p = trim.plan(pieces, [0, 1, 2, 3, 10], used=["▁жизнь"], rules=["hangul"])
     assert [pieces[i] for i in p.keep] == ["<s>", "<pad>", "</s>", "<unk>", "▁한국", "ж", "▁жизнь", "<mask>"]
