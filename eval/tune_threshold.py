@@ -1,4 +1,4 @@
-"""Choose the span score floor (span_edges.json `min_score`) on the dev set — never the seed.
+"""Choose a model's span score floor (`min_score` in its tagger.json) on the dev set — never the seed.
 
 Tags the dev documents once with no floor, then re-assembles events for each candidate floor.
     python eval/tune_threshold.py [--model models/kr-event-tagger] [--split dev]

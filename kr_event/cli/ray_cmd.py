@@ -22,17 +22,7 @@ from ..errors import KrEventError
 
 PARQUET_EXT = (".parquet", ".pq")
 JSON_EXT = (".jsonl", ".json", ".jsonl.gz", ".json.gz", ".ndjson")
-SHOW_FAILED = 10
-
-
-def _positive(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
-    return n
+from .extract_cmd import SHOW_FAILED, _positive
 
 
 def _positive_float(value: str) -> float:

@@ -68,18 +68,15 @@ def trim_span(text: str, start: int, end: int, last_piece_start: int, label: str
 
 
 @lru_cache(maxsize=None)
-def _limits() -> tuple[dict[str, int], dict[str, float]]:
-    data = load("span_edges")
-    return data.get("min_chars", {"default": 1}), data.get("min_score", {"default": 0.0})
+def _min_chars() -> dict[str, int]:
+    return load("span_edges").get("min_chars", {"default": 1})
 
 
-def keep_span(label: str, text: str, score: float, min_score: float | None = None) -> bool:
+def keep_span(label: str, text: str, score: float, min_score: float = 0.0,
+              min_chars: dict[str, int] | None = None) -> bool:
     """Too short or too unsure to be an entity (one-syllable names, fragments of a venue)."""
-    chars, scores = _limits()
-    if len(text.strip()) < chars.get(label, chars["default"]):
-        return False
-    floor = scores.get(label, scores["default"]) if min_score is None else min_score
-    return score >= floor
+    chars = min_chars or _min_chars()
+    return len(text.strip()) >= chars.get(label, chars["default"]) and score >= min_score
 
 
 def word_start(text: str, start: int, floor: int, max_back: int = 4) -> int:

@@ -122,7 +122,10 @@ class Tagger:
         cfg = self._train_config()
         self.max_length = max_length or cfg.get("max_length", 256)
         self.stride = stride or cfg.get("stride", 64)
-        self.min_score = min_score
+        # the floor belongs to the model it was tuned for (its tagger.json), not to the code
+        decoding = self._decoding()
+        self.min_score = min_score if min_score is not None else decoding.get("min_score", 0.0)
+        self.min_chars = decoding.get("min_chars")
         self.batch_size = batch_size
         self.id2label = {int(k): v for k, v in self.model.config.id2label.items()} or ID2LABEL
         self._types = sorted({lab.split("-", 1)[1] for lab in self.id2label.values() if lab != "O"})
@@ -133,6 +136,12 @@ class Tagger:
         self._o_id = labs.index("O")
         self.timings: dict[str, float] = dict.fromkeys(STAGES, 0.0)
         self.counts: dict[str, int] = {"documents": 0, "tokens": 0, "windows": 0, "windows_skipped": 0}
+
+    def _decoding(self) -> dict[str, Any]:
+        import json
+
+        f = self.path / "tagger.json"
+        return json.loads(f.read_text()) if f.is_file() else {}
 
     def _train_config(self) -> dict[str, Any]:
         import json
@@ -212,7 +221,8 @@ class Tagger:
             start, end = enc.offsets[t0][0], enc.offsets[t1 - 1][1]
             start, end = trim_span(norm.text, start, end, enc.offsets[t1 - 1][0], name)
             start = word_start(norm.text, start, prev_end)
-            if end <= start or not keep_span(name, norm.text[start:end], score, self.min_score):
+            if end <= start or not keep_span(name, norm.text[start:end], score, self.min_score,
+                                                       self.min_chars):
                 continue
             prev_end = end
             o_start, o_end = norm.to_original(start, end)

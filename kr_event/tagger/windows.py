@@ -19,7 +19,7 @@ class Encoded:
 
 def encode(tokenizer: Any, text: str) -> Encoded:
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True,
-                    return_attention_mask=False)
+                    return_attention_mask=False, verbose=False)  # long texts are windowed below
     offsets = [(int(s), int(e)) for s, e in enc["offset_mapping"]]
     # XLM-R pieces may carry the leading space ("▁x"): point offsets at the first real char
     fixed = []
