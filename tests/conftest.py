@@ -6,10 +6,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED_GOLD = ROOT / "eval" / "gold" / "seed.jsonl"
 
 
+def require_shared(relative: str) -> None:
+    """The seed article and KLUE live in ../shared (never in the repo): skip, saying why, if absent."""
+    from kr_event.corpus.shared import shared_dir
+
+    if not (shared_dir() / relative).is_file():
+        pytest.skip(f"{shared_dir() / relative} not found: set KR_EVENT_SHARED to the shared/ folder")
+
+
 @pytest.fixture(scope="session")
 def seed_doc():
     from kr_event.corpus import read_jsonl
 
+    require_shared("seed/000_e73b876f4d18a131.txt")
     return next(read_jsonl(SEED_GOLD))
 
 

@@ -26,6 +26,9 @@ def extractor():
 
 @pytest.fixture(scope="module")
 def seed_text():
+    from .conftest import require_shared
+
+    require_shared("seed/000_e73b876f4d18a131.txt")
     return read_shared_text("shared:seed/000_e73b876f4d18a131.txt")
 
 
