@@ -20,7 +20,7 @@ from ..schema import AwardEvent, Evidence, Span
 from ..scoring.events import normalize_value
 from ..text.sentences import sentences
 from .dates import document_anchor, resolve_date
-from .organizers import implied_organizer
+from .organizers import canonical_body, implied_organizer
 
 _GRANULARITY_RANK = {"day": 3, "week": 2, "month": 2, "year": 1, None: 0}
 _RANK_NAME = {3: "day", 2: "month", 1: "year", 0: None}
@@ -226,6 +226,11 @@ def _award_overlap(a: str | None, b: str | None) -> float:
     return len(ga & gb) / max(1, min(len(ga), len(gb)))
 
 
+def _same_body(a: str, b: str) -> bool:
+    na, nb = normalize_value(a), normalize_value(b)
+    return na == nb or canonical_body(na or a) == canonical_body(nb or b)
+
+
 def _merge(mentions: list[_Mention], main: str | None) -> list[_Group]:
     threshold = load("rules")["merge_overlap"]
     groups: list[_Group] = []
@@ -240,7 +245,7 @@ def _merge(mentions: list[_Mention], main: str | None) -> list[_Group]:
                     _award_overlap(a, m.award.text) >= threshold for a in named)
                 # the main body and a named sub-unit are one winner across sentences (summary vs
                 # detail), but two names in one sentence are two winners
-                who_ok = normalize_value(g.recipient) == normalize_value(name) or (
+                who_ok = _same_body(g.recipient, name) or (
                     (g.main or is_main) and all(x.sentence != m.sentence for x in g.members))
                 if same_tier and award_ok and who_ok:
                     home = g
@@ -251,6 +256,8 @@ def _merge(mentions: list[_Mention], main: str | None) -> list[_Group]:
                 home.members.append(m)
                 if home.main and not is_main:  # a named sub-unit beats the main body
                     home.recipient, home.main = name, False
+                elif _same_body(home.recipient, name) and len(name) > len(home.recipient):
+                    home.recipient = name  # the full name beats a short form (전남도 -> 전라남도)
     return groups
 
 

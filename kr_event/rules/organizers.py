@@ -42,3 +42,24 @@ def implied_organizer(award: str) -> str | None:
     if first in _known_bodies() or body.match(first):
         return first
     return None
+
+
+@lru_cache(maxsize=None)
+def _aliases() -> dict[str, str]:
+    """Short form -> full name for bodies whose short forms are unambiguous (전남도 -> 전라남도)."""
+    try:
+        data = load("bodies")
+    except FileNotFoundError:
+        return {}
+    out: dict[str, str] = {}
+    for group in ("metropolitan", "ministries", "agencies"):
+        for entry in data.get(group, []):
+            for short in entry.get("short", []):
+                out.setdefault(short, entry["name"])
+    return out
+
+
+def canonical_body(name: str) -> str:
+    """The full name of a known body written in a short form; any other name unchanged."""
+    key = "".join(name.split())
+    return _aliases().get(key, key)
