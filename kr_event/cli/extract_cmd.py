@@ -109,11 +109,16 @@ def _summary(n_docs: int, n_events: int, failed: list[tuple[str, str]], seconds:
     docs = n(n_docs + prev, "document") + (f" ({prev} from an earlier run)" if prev else "")
     line = (f"kr-event extract: {docs}, {n(n_events + done.events, 'event')}, {n(len(failed), 'error')}, "
             f"{seconds:.1f} s ({n_docs / max(work_seconds, 1e-9):.1f} docs/s after loading the model)")
-    if failed:
-        shown = ", ".join(f"{i} [{c}]" for i, c in failed[:SHOW_FAILED])
-        more = f" and {len(failed) - SHOW_FAILED} more" if len(failed) > SHOW_FAILED else ""
-        line += f"; failed: {shown}{more}"
-    return line
+    return line + failed_suffix(failed)
+
+
+def failed_suffix(failed: list) -> str:
+    """"; failed: id [code], … and N more" for a run summary ("" when nothing failed)."""
+    if not failed:
+        return ""
+    shown = ", ".join(f"{i} [{c}]" for i, c in failed[:SHOW_FAILED])
+    more = f" and {len(failed) - SHOW_FAILED} more" if len(failed) > SHOW_FAILED else ""
+    return f"; failed: {shown}{more}"
 
 
 def run(args: argparse.Namespace) -> int:

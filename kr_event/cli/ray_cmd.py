@@ -22,7 +22,7 @@ from ..errors import KrEventError
 
 PARQUET_EXT = (".parquet", ".pq")
 JSON_EXT = (".jsonl", ".json", ".jsonl.gz", ".json.gz", ".ndjson")
-from .extract_cmd import SHOW_FAILED, _positive
+from .extract_cmd import _positive, failed_suffix
 
 
 def _positive_float(value: str) -> float:
@@ -102,11 +102,7 @@ def _summary(out: str, fmt: str, seconds: float) -> tuple[str, int]:
         failed.extend((i, c) for i, c in zip(batch["id"], batch["error_code"]) if isinstance(c, str))
     line = (f"kr-event extract-ray: {n_docs} documents, {n_events} events, {len(failed)} errors, "
             f"{seconds:.1f} s ({n_docs / max(seconds, 1e-9):.1f} docs/s including start-up) -> {out}")
-    if failed:
-        shown = ", ".join(f"{i} [{c}]" for i, c in failed[:SHOW_FAILED])
-        more = f" and {len(failed) - SHOW_FAILED} more" if len(failed) > SHOW_FAILED else ""
-        line += f"; failed: {shown}{more}"
-    return line, len(failed)
+    return line + failed_suffix(failed), len(failed)
 
 
 def _first_line(exc: BaseException) -> str:
