@@ -38,5 +38,5 @@ def quantize_model(model: Any, mode: str) -> Any:
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", FutureWarning)
         warnings.filterwarnings("ignore", message=".*quantize_per_(tensor|channel).*deprecated")
-        qmodel = quantize_dynamic(model, spec, dtype=torch.qint8)
+        qmodel = quantize_dynamic(model, spec, dtype=torch.qint8, inplace=True)  # no fp32 copy
     return qmodel.eval()
