@@ -20,7 +20,7 @@ from ..schema import AwardEvent, Evidence, Span
 from ..scoring.events import normalize_value
 from ..text.sentences import sentences
 from .dates import document_anchor, resolve_date
-from .organizers import canonical_body, implied_organizer
+from .organizers import canonical_body, choose_organizer, cued_organizer
 
 _GRANULARITY_RANK = {"day": 3, "week": 2, "month": 2, "year": 1, None: 0}
 _RANK_NAME = {3: "day", 2: "month", 1: "year", 0: None}
@@ -154,22 +154,6 @@ def _last_stated_day(text: str, pos: int, dates: list[Span], published: dt.date 
     return None
 
 
-def _organizer_for(text: str, sent: tuple[int, int], orgs: list[Span], cued: bool = True) -> str | None:
-    """The sentence's ORGANIZER linked by a cue; the host (주최) before the runner (주관).
-    With cued=False, the sentence's first ORGANIZER span whatever follows it."""
-    cands = [o for o in orgs if sent[0] <= o.start < sent[1]]
-    if not cands:
-        return None
-    if not cued:
-        return cands[0].text.strip()
-    for cue in load("rules")["organizer_cue_rank"]:
-        rx = re.compile(cue)
-        for o in cands:
-            if rx.search(text, o.end, min(sent[1], o.end + 12)):
-                return o.text.strip()
-    return None  # a body with no 주최/주관/… after it is a venue or a bystander, not the organizer
-
-
 def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None) -> list[AwardEvent]:
     spans = sorted(spans, key=lambda s: s.start)
     by = {lab: [s for s in spans if s.label == lab] for lab in ("AWARD", "TIER", "ORGANIZER", "DATE", "RECIPIENT")}
@@ -185,7 +169,7 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
         if not names:
             continue
         a_sent = sents[_sentence_of(sents, award.start)] if award else sent
-        org = _organizer_for(text, a_sent, by["ORGANIZER"]) or _organizer_for(text, sent, by["ORGANIZER"])
+        org = cued_organizer(text, a_sent, by["ORGANIZER"]) or cued_organizer(text, sent, by["ORGANIZER"])
         date, date_text, rank = _date_for(text, sent, tier.start, by["DATE"], published)
         if award and a_sent != sent:
             d2 = _date_for(text, a_sent, award.start, by["DATE"], published)
@@ -276,7 +260,7 @@ def _award_mentions(text: str, sents: list[tuple[int, int]], groups: list[_Group
         if best < threshold:
             continue
         sent = sents[_sentence_of(sents, a.start)]
-        org = _organizer_for(text, sent, by["ORGANIZER"])
+        org = cued_organizer(text, sent, by["ORGANIZER"])
         date, date_text, rank = _date_for(text, sent, a.start, by["DATE"], published)
         g = awards[k][0]
         extra.setdefault(id(g), []).append(_Mention(
@@ -286,27 +270,12 @@ def _award_mentions(text: str, sents: list[tuple[int, int]], groups: list[_Group
     return extra
 
 
-def _nearby_organizer(text: str, ms: list[_Mention], orgs: list[Span]) -> str | None:
-    """Last resort: an ORGANIZER span with a cue near one of the event's mentions
-    ("…평가는 행정안전부가 주관해 …" in the sentence after the result)."""
-    window = load("rules")["organizer_window"]
-    best = None
-    for o in orgs:
-        if not _rx("organizer_cues").search(text, o.end, o.end + 12):
-            continue
-        dist = min(abs(o.start - s.start) for m in ms for s in m.spans)
-        if dist <= window and (best is None or dist < best[0]):
-            best = (dist, o.text.strip())
-    return best[1] if best else None
-
-
 def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span]) -> AwardEvent:
     ms = g.members + extra
     award = g.award()
-    orgs = [m.organizer for m in ms if m.organizer]
-    organizer = (orgs[0] if orgs else None) or (implied_organizer(award.text) if award else None) \
-        or _nearby_organizer(text, ms, orgs_in_doc) \
-        or next((o for m in ms if (o := _organizer_for(text, m.sentence, orgs_in_doc, cued=False))), None)
+    organizer = choose_organizer(
+        text, [m.organizer for m in ms if m.organizer], award.text if award else None,
+        [s.start for m in ms for s in m.spans], sorted({m.sentence for m in ms}), orgs_in_doc)
     dated = max(ms, key=lambda m: (m.date_rank >= 1, m.specific, m.date_rank))
     # a total order: ties on `start` must not follow set order (which changes with PYTHONHASHSEED)
     spans = sorted({s for m in ms for s in m.spans}, key=lambda s: (s.start, s.end, s.label, s.score))

@@ -1,14 +1,75 @@
-"""Organizer implied by an award name that starts with a body ("서울시 ○○ 발표회" -> 서울시).
+"""Who ran the contest: ORGANIZER spans linked by a cue (주최 before 주관), else the body an
+award name starts with ("서울시 ○○ 발표회" -> 서울시), else a cued span nearby, else any span.
 
 Known bodies come from kr_event/data/ko/bodies.json when present; otherwise (and for bodies the
 lexicon lacks) a body-like first word is recognised by its suffix (rules.json `body_suffix`).
+A background event ("2018년에도 … 받은 바 있다") gets only an organizer its own sentence states.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Iterable, Sequence
 
 from ..lexicon import load
+from ..schema import Span
+
+_CUE_REACH = 12  # chars after a span in which its cue (주최/주관/…) must start
+
+
+@lru_cache(maxsize=None)
+def _rx(name: str) -> re.Pattern[str]:
+    return re.compile(load("rules")[name])
+
+
+@lru_cache(maxsize=None)
+def _ranked_cues() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(c) for c in load("rules")["organizer_cue_rank"])
+
+
+def _cue_rank(text: str, o: Span, limit: int) -> int | None:
+    """Rank of the cue linking span o (0 = 주최 …), or None: the cue follows it ("A부 주관",
+    "A부에서 실시한") or precedes it ("주최 A부가")."""
+    before = _rx("organizer_cue_before").search(text, max(0, o.start - 6), o.start)
+    for rank, rx in enumerate(_ranked_cues()):
+        if rx.search(text, o.end, min(limit, o.end + _CUE_REACH)) or (before and rx.search(before.group(0))):
+            return rank
+    return None
+
+
+def cued_organizer(text: str, sent: tuple[int, int], orgs: Sequence[Span]) -> str | None:
+    """The sentence's ORGANIZER linked by a cue, the host (주최) before the runner (주관); a body
+    with no cue is a venue or a bystander, not the organizer."""
+    best: tuple[int, int] | None = None
+    for k, o in enumerate(orgs):
+        if sent[0] <= o.start < sent[1] and (rank := _cue_rank(text, o, sent[1])) is not None:
+            best = min(best or (rank, k), (rank, k))
+    return orgs[best[1]].text.strip() if best else None
+
+
+def is_background(text: str, sentences: Iterable[tuple[int, int]]) -> bool:
+    """All the event's sentences tell an earlier prize ("…에도 … 받은 바 있다")."""
+    return all(_rx("background_cue").search(text, s, e) for s, e in sentences)
+
+
+def choose_organizer(text: str, stated: Sequence[str], award: str | None, anchors: Sequence[int],
+                     sentences: Sequence[tuple[int, int]], orgs: Sequence[Span]) -> str | None:
+    """stated: organizers cued in the event's own sentences, best first; anchors: char offsets of
+    the event's mentions."""
+    if stated:
+        return stated[0]
+    if is_background(text, sentences):
+        return None
+    if award and (implied := implied_organizer(award)):
+        return implied
+    if not orgs or not anchors:
+        return None
+    dist = {id(o): min(abs(o.start - a) for a in anchors) for o in orgs}
+    cued = [o for o in orgs if _cue_rank(text, o, len(text)) is not None]
+    window = load("rules")["organizer_window"]
+    near = [o for o in cued if dist[id(o)] <= window] or [
+        o for o in orgs if any(s <= o.start < e for s, e in sentences)] or cued or list(orgs)
+    return min(near, key=lambda o: dist[id(o)]).text.strip()
 
 
 @lru_cache(maxsize=None)
