@@ -85,3 +85,43 @@ def test_augmentation_swaps_names_consistently():
         for ev in a.events:
             assert ev["recipient"] in a.text and ev["organizer"] in a.text
     assert augment_documents(docs, copies=2, seed=1)[0].text == aug[0].text  # seed-deterministic
+
+
+def test_distil_a_one_layer_student_from_a_trained_teacher(tiny_base, tmp_path):
+    from transformers import AutoModelForTokenClassification
+
+    from kr_event.training.train import train
+
+    common = dict(train_files=[str(FIXTURES / "tiny_corpus.txt")], batch_size=2, max_length=48,
+                  stride=8, learning_rate=1e-3, threads=1, save_fp16=False)
+    train(TrainConfig(base_model=str(tiny_base), output_dir=str(tmp_path / "teacher"), max_steps=2, **common))
+    teacher = tmp_path / "teacher" / "model"
+    metrics = train(TrainConfig(base_model=str(tiny_base), output_dir=str(tmp_path / "student"), max_steps=3,
+                                teacher_model=str(teacher), student_layers=[1], **common))
+    assert metrics["steps"] == 3 and "eval_f1" in metrics["dev"]
+    student = AutoModelForTokenClassification.from_pretrained(tmp_path / "student" / "model")
+    assert student.config.num_hidden_layers == 1
+    assert student.config.label2id == LABEL2ID
+
+
+@pytest.mark.parametrize("layers", [[], [2], [1, 0], [0, 0]])
+def test_student_layers_are_checked(tiny_base, tmp_path, layers):
+    from kr_event.training.distill import make_student
+
+    with pytest.raises(ConfigError, match="student_layers"):
+        make_student(tiny_base, layers)
+
+
+def test_distill_loss_is_zero_kd_when_student_equals_teacher():
+    import torch
+
+    from kr_event.training.distill import distill_loss
+
+    logits = torch.randn(2, 5, 11)
+    labels = torch.full((2, 5), -100)
+    mask = torch.ones(2, 5, dtype=torch.long)
+    assert distill_loss(logits, labels, logits.clone(), mask, alpha=1.0, temperature=2.0).item() == pytest.approx(0, abs=1e-6)
+    assert distill_loss(logits, labels, -logits, mask, alpha=1.0, temperature=2.0).item() > 0.1
+    labels[0, 1] = 3  # one gold label: with alpha=0 only cross-entropy on that token is left
+    ce = torch.nn.functional.cross_entropy(logits[0, 1:2], torch.tensor([3]))
+    assert distill_loss(logits, labels, logits, mask, alpha=0.0, temperature=2.0).item() == pytest.approx(ce.item(), rel=1e-5)

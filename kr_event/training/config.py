@@ -35,6 +35,11 @@ class TrainConfig:
     threads: int | None = None
     save_fp16: bool = True
     sampling: str = "random"            # Trainer sampler: "random" | "group_by_length"
+    teacher_model: str | None = None    # distil from this tagger instead of fine-tuning base_model
+    student_layers: list[int] = field(default_factory=list)  # teacher layers the student keeps
+    distill_alpha: float = 0.5          # weight of the teacher term (1 - alpha: gold labels)
+    distill_temperature: float = 2.0
+    distill_klue_raw: int = 0           # unlabeled KLUE raw sentences scored by the teacher only
     max_steps: int = -1                 # >0 overrides epochs (smoke tests)
     eval_every_epoch: bool = True
 
@@ -67,6 +72,10 @@ class TrainConfig:
             (0 <= self.warmup_ratio < 1, "warmup_ratio must be in [0, 1)"),
             (self.klue_plain_sentences >= 0, "klue_plain_sentences must be >= 0"),
             (self.augment_copies >= 0, "augment_copies must be >= 0"),
+            (0 <= self.distill_alpha <= 1, "distill_alpha must be in [0, 1]"),
+            (self.distill_temperature > 0, "distill_temperature must be > 0"),
+            (self.teacher_model is None or bool(self.student_layers),
+             "a teacher_model needs student_layers (the teacher layers to keep)"),
             (isinstance(self.train_files, list) and bool(self.train_files), "train_files must be a non-empty list"),
         ]
         for ok, msg in checks:

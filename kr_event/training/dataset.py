@@ -8,6 +8,7 @@ from typing import Any
 from ..corpus.annotated import AnnotatedDoc, validate_doc
 from ..corpus.markup import parse_source
 from ..errors import ConfigError
+from ..tagger.labels import IGNORE
 from ..tagger.windows import training_windows
 from .config import TrainConfig
 
@@ -54,6 +55,10 @@ def training_documents(cfg: TrainConfig, root: Path) -> tuple[list[AnnotatedDoc]
         from ..corpus.klue import klue_training_docs
 
         train += klue_training_docs(cfg.klue_plain_sentences, cfg.seed)
+    if cfg.distill_klue_raw:
+        from .distill import unlabeled_klue_docs
+
+        train += unlabeled_klue_docs(cfg.distill_klue_raw, cfg.seed)
     overlap = {d.id for d in train} & {d.id for d in dev}
     if overlap:
         raise ConfigError(f"documents in both train and dev: {sorted(overlap)[:5]}")
@@ -67,5 +72,7 @@ def to_dataset(docs: list[AnnotatedDoc], tokenizer: Any, cfg: TrainConfig):
     for d in docs:
         for w in training_windows(tokenizer, d.text, d.spans, cfg.max_length, cfg.stride):
             w["doc_id"] = d.id
+            if d.meta.get("unlabeled"):  # teacher-only text (distillation): no gold labels
+                w["labels"] = [IGNORE] * len(w["labels"])
             rows.append(w)
     return datasets.Dataset.from_list(rows)

@@ -49,6 +49,14 @@ def seqeval_metrics(pred_ids, label_ids) -> dict[str, float]:
     return out
 
 
+def _resolve(path: str, root: Path) -> Path:
+    p = Path(path)
+    p = p if p.is_absolute() else root / p
+    if not (p / "config.json").is_file():
+        raise ConfigError(f"model folder {p} not found (no config.json)")
+    return p
+
+
 def train(cfg: TrainConfig, root: Path = REPO_ROOT) -> dict[str, Any]:
     torch = require("torch", "train")
     transformers = require("transformers", "train")
@@ -64,6 +72,8 @@ def train(cfg: TrainConfig, root: Path = REPO_ROOT) -> dict[str, Any]:
     base = base if base.is_absolute() else root / base
     if not (base / "config.json").is_file():
         raise ConfigError(f"base model {base} not found: run `python -m kr_event.base.convert` first")
+    if cfg.teacher_model:  # a student keeps its teacher's tokenizer (and vocabulary)
+        base = _resolve(cfg.teacher_model, root)
     tokenizer = AutoTokenizer.from_pretrained(base)
     _check_versions(tokenizer)
 
@@ -71,8 +81,16 @@ def train(cfg: TrainConfig, root: Path = REPO_ROOT) -> dict[str, Any]:
     train_docs, dev_docs = training_documents(cfg, root)
     train_ds = to_dataset(train_docs, tokenizer, cfg)
     dev_ds = to_dataset(dev_docs, tokenizer, cfg) if dev_docs else None
-    model = AutoModelForTokenClassification.from_pretrained(
-        base, num_labels=len(ID2LABEL), id2label=ID2LABEL, label2id=LABEL2ID)
+    teacher = _resolve(cfg.teacher_model, root) if cfg.teacher_model else None
+    if teacher:
+        from .distill import add_teacher_logits, make_student
+
+        model = make_student(teacher, cfg.student_layers)
+        train_ds = add_teacher_logits(train_ds.remove_columns(["doc_id"]), teacher)
+    else:
+        model = AutoModelForTokenClassification.from_pretrained(
+            base, num_labels=len(ID2LABEL), id2label=ID2LABEL, label2id=LABEL2ID)
+        train_ds = train_ds.remove_columns(["doc_id"])
     if cfg.freeze_word_embeddings:
         model.get_input_embeddings().weight.requires_grad_(False)
 
@@ -91,6 +109,7 @@ def train(cfg: TrainConfig, root: Path = REPO_ROOT) -> dict[str, Any]:
         report_to="none", dataloader_num_workers=0, disable_tqdm=True,
         dataloader_pin_memory=torch.cuda.is_available(),
         train_sampling_strategy=cfg.sampling,
+        remove_unused_columns=teacher is None,  # keep teacher_logits for the distillation loss
     )
 
     def compute_metrics(p):
@@ -104,10 +123,16 @@ def train(cfg: TrainConfig, root: Path = REPO_ROOT) -> dict[str, Any]:
         {"params": body, "lr": cfg.learning_rate, "weight_decay": cfg.weight_decay},
         {"params": head, "lr": cfg.head_learning_rate, "weight_decay": 0.0},
     ])
-    trainer = Trainer(model=model, args=args, optimizers=(optimizer, None), train_dataset=train_ds.remove_columns(["doc_id"]),
-                      eval_dataset=dev_ds.remove_columns(["doc_id"]) if use_dev else None,
-                      data_collator=DataCollatorForTokenClassification(tokenizer),
-                      compute_metrics=compute_metrics if use_dev else None)
+    collator = DataCollatorForTokenClassification(tokenizer)
+    trainer_cls = Trainer
+    if teacher:
+        from .distill import DistillCollator, distill_trainer_class
+
+        trainer_cls = distill_trainer_class(cfg.distill_alpha, cfg.distill_temperature)
+        collator = DistillCollator(collator)
+    trainer = trainer_cls(model=model, args=args, optimizers=(optimizer, None), train_dataset=train_ds,
+                          eval_dataset=dev_ds.remove_columns(["doc_id"]) if use_dev else None,
+                          data_collator=collator, compute_metrics=compute_metrics if use_dev else None)
     result = trainer.train()
     seconds = time.time() - t0
     dev_metrics = trainer.evaluate() if dev_ds is not None and use_dev else {}
