@@ -5,7 +5,7 @@ import pytest
 
 from kr_event.corpus.markup import parse_markup
 from kr_event.rules.assemble import assemble
-from kr_event.rules.organizers import implied_organizer
+from kr_event.rules.organizers import expanded, full_form, implied_organizer
 from kr_event.schema import Span
 
 
@@ -45,6 +45,18 @@ CASES = [
      "<RECIPIENT>이두리</RECIPIENT>·<RECIPIENT>박세찬</RECIPIENT>이 뽑혔다.", None,
      [("김하나", "제5회 사진 공모전", "대상", None, None), ("이두리", "제5회 사진 공모전", "우수상", None, None),
       ("박세찬", "제5회 사진 공모전", "우수상", None, None)]),
+    # the cue before the organizer ("주최 환경부가"); a school's short form written out elsewhere
+    ("<RECIPIENT>한빛고</RECIPIENT>가 <AWARD>2021 과학 대회</AWARD>에서 <TIER>금상</TIER>을 받았다. "
+     "주최 <ORGANIZER>환경부</ORGANIZER>가 연 시상식에는 한빛고등학교 학생들이 참석했다.", None,
+     [("한빛고등학교", "2021 과학 대회", "금상", "환경부", None)]),
+    # a background prize ("…에도 … 받은 바 있다") takes no organizer from elsewhere in the text
+    ("<RECIPIENT>가람시</RECIPIENT>는 <ORGANIZER>환경부</ORGANIZER>가 주관한 <AWARD>2022 녹색 평가</AWARD>에서 "
+     "<TIER>대상</TIER>을 받았다. 시는 <DATE>2019년</DATE>에도 <AWARD>2019 물 평가</AWARD>에서 <TIER>우수상</TIER>을 "
+     "받은 바 있다.", None,
+     [("가람시", "2022 녹색 평가", "대상", "환경부", None), ("가람시", "2019 물 평가", "우수상", None, "2019")]),
+    # a TIER span that names no prize (a division) makes no event
+    ("<RECIPIENT>가람고</RECIPIENT>가 <AWARD>2023 토론 대회</AWARD> <TIER>고등부</TIER>에서 <TIER>대상</TIER>을 받았다.",
+     None, [("가람고", "2023 토론 대회", "대상", None, None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]
@@ -64,3 +76,20 @@ def test_pairing_truth_table(markup, published, want):
 ])
 def test_implied_organizer(award, organizer):
     assert implied_organizer(award) == organizer
+
+
+@pytest.mark.parametrize("name, text, want", [
+    ("한빛고", "한빛고등학교 학생", "한빛고등학교"),
+    ("한빛고", "다른 글", "한빛고"),               # not written out: unchanged
+    ("동해대", "동해대학교는", "동해대학교"),
+    ("서울여고", "서울여자고등학교", "서울여자고등학교"),
+    ("종로구", "종로구청", "종로구"),
+])
+def test_full_form(name, text, want):
+    assert full_form(name, text) == want
+
+
+@pytest.mark.parametrize("a, b, same", [("한빛고", "한빛고등학교", True), ("동해대", "동해대학교", True),
+                                        ("한빛고", "한빛중", False), ("가람시", "가람구", False)])
+def test_short_forms_compare_equal(a, b, same):
+    assert (expanded(a) == expanded(b)) is same

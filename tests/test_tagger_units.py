@@ -73,3 +73,18 @@ def test_nfc_input_is_not_copied():
 ])
 def test_sentences(text, expected):
     assert [text[s:e] for s, e in sentences(text)] == expected
+
+
+@pytest.mark.parametrize("text, start, end, label, want", [
+    ("최우수상을 받았다", 0, 2, "TIER", "최우수상"),              # a piece labelled O inside the word
+    ("전라남도교육청은 지난", 0, 6, "RECIPIENT", "전라남도교육청"),  # up to the particle
+    ("종로구가 받았다", 0, 3, "RECIPIENT", "종로구"),            # only a particle follows
+    ("솔숲마을과 돌담마을", 0, 4, "RECIPIENT", "솔숲마을"),      # 과 after a name is a particle here
+    ("평가도 받았다", 0, 2, "AWARD", "평가"),
+    ("서울특별시교육청", 0, 2, "RECIPIENT", "서울"),            # too far: the model's call stands
+    ("대상 수상", 0, 2, "TIER", "대상"),
+])
+def test_word_end(text, start, end, label, want):
+    from kr_event.tagger.edges import word_end
+
+    assert text[start:word_end(text, start, end, label)] == want

@@ -20,7 +20,7 @@ from ..schema import AwardEvent, Evidence, Span
 from ..scoring.events import normalize_value
 from ..text.sentences import sentences
 from .dates import document_anchor, resolve_date
-from .organizers import canonical_body, choose_organizer, cued_organizer
+from .organizers import canonical_body, choose_organizer, cued_organizer, expanded, full_form, is_background
 
 _GRANULARITY_RANK = {"day": 3, "week": 2, "month": 2, "year": 1, None: 0}
 _RANK_NAME = {3: "day", 2: "month", 1: "year", 0: None}
@@ -161,6 +161,8 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
     main = _main_body(spans)
     mentions: list[_Mention] = []
     for tier in by["TIER"]:
+        if not _rx("tier_head").search(tier.text):  # "고등부", "전남": a fragment, not a prize
+            continue
         si = _sentence_of(sents, tier.start)
         sent = sents[si]
         award = _pick_award(tier, sent, by["AWARD"])
@@ -175,7 +177,8 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
             d2 = _date_for(text, a_sent, award.start, by["DATE"], published)
             if d2[2] > rank:
                 date, date_text, rank = d2
-        if rank < 1 and si + 1 < len(sents):  # "…받았다고 8일 밝혔다. 대회는 지난 7일 열렸으며"
+        if rank < 1 and si + 1 < len(sents) and not is_background(text, [sents[si + 1]]):
+            # "…받았다고 8일 밝혔다. 대회는 지난 7일 열렸으며" (but not "…2019년에도 받은 바 있다")
             d3 = _date_for(text, sents[si + 1], sents[si + 1][0], by["DATE"], published)
             if d3[2] >= 1:
                 date, date_text, rank = d3
@@ -212,7 +215,7 @@ def _award_overlap(a: str | None, b: str | None) -> float:
 
 def _same_body(a: str, b: str) -> bool:
     na, nb = normalize_value(a), normalize_value(b)
-    return na == nb or canonical_body(na or a) == canonical_body(nb or b)
+    return na == nb or canonical_body(na or a) == canonical_body(nb or b) or expanded(na or a) == expanded(nb or b)
 
 
 def _merge(mentions: list[_Mention], main: str | None) -> list[_Group]:
@@ -283,6 +286,6 @@ def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span])
     conf = score * (0.85 if g.main else 1.0) * (1.0 if award else 0.6)
     sents = sorted({m.sentence for m in g.members})
     return AwardEvent(
-        recipient=g.recipient, award=" ".join(award.text.split()) if award else None,
+        recipient=full_form(g.recipient, text), award=" ".join(award.text.split()) if award else None,
         tier=g.members[0].tier.text, organizer=organizer, date=dated.date, date_text=dated.date_text,
         confidence=round(conf, 4), evidence=[Evidence(s, e, text[s:e]) for s, e in sents], mentions=spans)

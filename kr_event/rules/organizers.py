@@ -124,3 +124,27 @@ def canonical_body(name: str) -> str:
     """The full name of a known body written in a short form; any other name unchanged."""
     key = "".join(name.split())
     return _aliases().get(key, key)
+
+
+def _completions() -> list[tuple[str, str]]:
+    table = load("rules")["short_form_completions"]
+    return sorted(table.items(), key=lambda kv: len(kv[0]), reverse=True)
+
+
+def expanded(name: str) -> str:
+    """A school's short form written out ("한빛고" -> "한빛고등학교"), for comparing names."""
+    key = "".join(name.split())
+    for short, full in _completions():
+        if key.endswith(short) and len(key) > len(short) and not key.endswith(full):
+            return key[: -len(short)] + full
+    return key
+
+
+def full_form(name: str, text: str) -> str:
+    """The long form of a short name when the document writes it out somewhere."""
+    for short, full in _completions():
+        if name.endswith(short) and len(name) > len(short):
+            cand = name[: -len(short)] + full
+            if cand in text:
+                return cand
+    return name

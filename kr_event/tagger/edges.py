@@ -91,3 +91,26 @@ def word_start(text: str, start: int, floor: int, max_back: int = 4) -> int:
     if i == start or (i > floor and text[i - 1].isalnum()):
         return start  # a longer word: leave the model's decision alone
     return i
+
+
+@lru_cache(maxsize=None)
+def _all_particles() -> frozenset[str]:
+    return frozenset(p for p, _ in _table()[0])
+
+
+def word_end(text: str, start: int, end: int, label: str, max_forward: int = 3) -> int:
+    """Push a span's end to the end of its word ("최우" in "최우수상" -> "최우수상"), short of a
+    particle ("전라남도교육|청은" -> "전라남도교육청"): an entity never stops inside a word unless a
+    particle follows. At most `max_forward` chars; a longer rest is left alone."""
+    if end >= len(text) or not text[end].isalnum() or end <= start or not text[end - 1].isalnum():
+        return end
+    stop = end
+    while stop < len(text) and text[stop].isalnum() and stop - end <= max_forward + 4:
+        stop += 1
+    rest = text[end:stop]
+    if any(rest == p or rest.endswith(p) and rest[:-len(p)] in _all_particles() for p, _ in _table()[0]):
+        return end  # only particles follow ("솔숲마을|과", "평가|도"): the model stopped right
+    new_end = stop - trailing_particle(text[start:stop], label)
+    if new_end <= end or new_end - end > max_forward or (stop < len(text) and text[stop].isalnum()):
+        return end
+    return new_end

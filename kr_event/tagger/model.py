@@ -15,7 +15,7 @@ from typing import Any, Sequence
 from ..errors import KrEventError
 from ..schema import Span
 from ..text import normalize
-from .edges import keep_span, trim_span, word_start
+from .edges import keep_span, trim_span, word_end, word_start
 from .labels import ID2LABEL
 from .windows import encode, window_starts
 
@@ -221,6 +221,7 @@ class Tagger:
             start, end = enc.offsets[t0][0], enc.offsets[t1 - 1][1]
             start, end = trim_span(norm.text, start, end, enc.offsets[t1 - 1][0], name)
             start = word_start(norm.text, start, prev_end)
+            end = word_end(norm.text, start, end, name)
             if end <= start or not keep_span(name, norm.text[start:end], score, self.min_score,
                                                        self.min_chars):
                 continue
