@@ -67,29 +67,34 @@ def _main_body(spans: Sequence[Span]) -> str | None:
     return surface[names.index(best)]
 
 
-def _recipient_chain(text: str, recips: list[Span], idx: int) -> list[Span]:
-    """The recipient at idx plus the ones joined to it by 와/과/,/및 just before/after."""
+def _recipient_chain(text: str, recips: list[Span], idx: int, tiers: Sequence[Span] = ()) -> list[Span]:
+    """The recipient at idx plus the ones joined to it by 와/과/,/및/▲ just before/after (a short
+    affiliation may sit between: "A 교사와 광주 B고 C 교사"); never across another prize."""
+    def joined(a: Span, b: Span) -> bool:
+        return bool(_rx("recipient_conjunction").match(text[a.end:b.start])) and not any(
+            a.end <= t.start < b.start for t in tiers)
+
     chain = [recips[idx]]
     j = idx
-    while j > 0 and _rx("recipient_conjunction").match(text[recips[j - 1].end:recips[j].start]):
+    while j > 0 and joined(recips[j - 1], recips[j]):
         chain.insert(0, recips[j - 1])
         j -= 1
     j = idx
-    while j + 1 < len(recips) and _rx("recipient_conjunction").match(text[recips[j].end:recips[j + 1].start]):
+    while j + 1 < len(recips) and joined(recips[j], recips[j + 1]):
         chain.append(recips[j + 1])
         j += 1
     return chain
 
 
 def _pick_recipients(text: str, tier: Span, sent: tuple[int, int], recips: list[Span],
-                     main: str | None) -> tuple[list[Span], bool]:
+                     main: str | None, tiers: Sequence[Span] = ()) -> tuple[list[Span], bool]:
     in_sent = [r for r in recips if sent[0] <= r.start < sent[1]]
     c0, c1 = _clause_bounds(text, sent, tier.start)
     in_clause = [r for r in in_sent if c0 <= r.start < c1]
     pool = in_clause or [r for r in in_sent if r.end <= tier.start] or in_sent
     if pool:
         best = min(pool, key=lambda r: (abs(r.start - tier.start), r.start > tier.start))
-        chain = _recipient_chain(text, in_sent, in_sent.index(best))
+        chain = _recipient_chain(text, in_sent, in_sent.index(best), tiers)
         return chain, False
     return [], main is not None
 
@@ -166,7 +171,7 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
         si = _sentence_of(sents, tier.start)
         sent = sents[si]
         award = _pick_award(tier, sent, by["AWARD"])
-        recips, use_main = _pick_recipients(text, tier, sent, by["RECIPIENT"], main)
+        recips, use_main = _pick_recipients(text, tier, sent, by["RECIPIENT"], main, by["TIER"])
         names = [r.text for r in recips] or ([main] if use_main and main else [])
         if not names:
             continue
@@ -213,6 +218,12 @@ def _award_overlap(a: str | None, b: str | None) -> float:
     return len(ga & gb) / max(1, min(len(ga), len(gb)))
 
 
+def _years_differ(a: str, b: str) -> bool:
+    """"2021년 정보공개 평가" and "2023년 정보공개 평가" are two prizes, not one mentioned twice."""
+    ya, yb = set(_rx("award_year").findall(a)), set(_rx("award_year").findall(b))
+    return bool(ya and yb and not ya & yb)
+
+
 def _same_body(a: str, b: str) -> bool:
     na, nb = normalize_value(a), normalize_value(b)
     return na == nb or canonical_body(na or a) == canonical_body(nb or b) or expanded(na or a) == expanded(nb or b)
@@ -229,7 +240,8 @@ def _merge(mentions: list[_Mention], main: str | None) -> list[_Group]:
                 same_tier = normalize_value(g.members[0].tier.text) == normalize_value(m.tier.text)
                 named = [x.award.text for x in g.members if x.award]
                 award_ok = m.award is None or not named or any(
-                    _award_overlap(a, m.award.text) >= threshold for a in named)
+                    _award_overlap(a, m.award.text) >= threshold and not _years_differ(a, m.award.text)
+                    for a in named)
                 # the main body and a named sub-unit are one winner across sentences (summary vs
                 # detail), but two names in one sentence are two winners
                 who_ok = _same_body(g.recipient, name) or (
