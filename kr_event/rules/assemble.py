@@ -194,7 +194,32 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
             specific=_awards_in(by["AWARD"], sent) <= 1))
     groups = _merge(mentions, main)
     extra = _award_mentions(text, sents, groups, by, published)
-    return [_event(text, g, extra.get(id(g), []), by["ORGANIZER"]) for g in groups]
+    dated = [_dated(text, g.members + extra.get(id(g), [])) for g in groups]
+    _share_dates(groups, dated)
+    return [_event(text, g, extra.get(id(g), []), by["ORGANIZER"], d) for g, d in zip(groups, dated)]
+
+
+def _dated(text: str, ms: list[_Mention]) -> _Mention:
+    """The mention whose date the event takes: a real date before a report date, the event's
+    own news before an earlier prize's, a specific sentence before a summary line."""
+    return max(ms, key=lambda m: (m.date_rank >= 1, not is_background(text, [m.sentence]), m.specific,
+                                  m.date_rank))
+
+
+def _share_dates(groups: list["_Group"], dated: list[_Mention]) -> None:
+    """Winners of one contest share its date: a group that found none of its own (only "…라고
+    8일 밝혔다", or nothing) takes the date of a dated group with the same award."""
+    threshold = load("rules")["merge_overlap"]
+    for k, g in enumerate(groups):
+        aw = g.award()
+        if dated[k].date_rank >= 1 or aw is None:
+            continue
+        for j, h in enumerate(groups):
+            other = h.award()
+            if j != k and dated[j].date_rank >= 1 and other is not None and \
+                    _award_overlap(aw.text, other.text) >= threshold and not _years_differ(aw.text, other.text):
+                dated[k] = dated[j]
+                break
 
 
 @dataclass
@@ -266,15 +291,19 @@ def _award_mentions(text: str, sents: list[tuple[int, int]], groups: list[_Group
     organizer and date: each such AWARD span joins the group whose award it matches best."""
     threshold = load("rules")["merge_overlap"]
     awards = [(g, g.award()) for g in groups]
+    background = [is_background(text, [m.sentence for m in g.members]) for g in groups]
     extra: dict[int, list[_Mention]] = {}
     for a in by["AWARD"]:
-        scored = [(_award_overlap(a.text, aw.text), k) for k, (g, aw) in enumerate(awards) if aw]
+        sent = sents[_sentence_of(sents, a.start)]
+        # an earlier prize ("2019년에도 …") learns nothing from sentences about this year's
+        scored = [(_award_overlap(a.text, aw.text), k) for k, (g, aw) in enumerate(awards)
+                  if aw and not _years_differ(a.text, aw.text)
+                  and not (background[k] and not is_background(text, [sent]))]
         if not scored:
-            break
+            continue
         best, k = max(scored)
         if best < threshold:
             continue
-        sent = sents[_sentence_of(sents, a.start)]
         org = cued_organizer(text, sent, by["ORGANIZER"])
         date, date_text, rank = _date_for(text, sent, a.start, by["DATE"], published)
         g = awards[k][0]
@@ -285,13 +314,12 @@ def _award_mentions(text: str, sents: list[tuple[int, int]], groups: list[_Group
     return extra
 
 
-def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span]) -> AwardEvent:
+def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span], dated: _Mention) -> AwardEvent:
     ms = g.members + extra
     award = g.award()
     organizer = choose_organizer(
         text, [m.organizer for m in ms if m.organizer], award.text if award else None,
         [s.start for m in ms for s in m.spans], sorted({m.sentence for m in ms}), orgs_in_doc)
-    dated = max(ms, key=lambda m: (m.date_rank >= 1, m.specific, m.date_rank))
     # a total order: ties on `start` must not follow set order (which changes with PYTHONHASHSEED)
     spans = sorted({s for m in ms for s in m.spans}, key=lambda s: (s.start, s.end, s.label, s.score))
     score = sum(s.score for s in spans) / len(spans)

@@ -61,7 +61,8 @@ def choose_organizer(text: str, stated: Sequence[str], award: str | None, anchor
     if is_background(text, sentences):
         return None
     if award and (implied := implied_organizer(award)):
-        return implied
+        # a bare region ("전남 마을가꾸기 콘테스트") is its government; "서울시" stays as written
+        return canonical_body(implied) if _rx("bare_region").match(implied) else implied
     if not orgs or not anchors:
         return None
     dist = {id(o): min(abs(o.start - a) for a in anchors) for o in orgs}
