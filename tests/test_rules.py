@@ -57,6 +57,10 @@ CASES = [
     # a TIER span that names no prize (a division) makes no event
     ("<RECIPIENT>가람고</RECIPIENT>가 <AWARD>2023 토론 대회</AWARD> <TIER>고등부</TIER>에서 <TIER>대상</TIER>을 받았다.",
      None, [("가람고", "2023 토론 대회", "대상", None, None)]),
+    # "각각": as many prizes as winners, paired in order
+    ("<AWARD>2021 마을 발표회</AWARD>에서 <RECIPIENT>반송2동</RECIPIENT>과 <RECIPIENT>좌1동</RECIPIENT>이 각각 "
+     "<TIER>최우수상</TIER>과 <TIER>우수상</TIER>을 받았다.", None,
+     [("반송2동", "2021 마을 발표회", "최우수상", None, None), ("좌1동", "2021 마을 발표회", "우수상", None, None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

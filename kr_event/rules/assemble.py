@@ -95,8 +95,19 @@ def _pick_recipients(text: str, tier: Span, sent: tuple[int, int], recips: list[
     if pool:
         best = min(pool, key=lambda r: (abs(r.start - tier.start), r.start > tier.start))
         chain = _recipient_chain(text, in_sent, in_sent.index(best), tiers)
-        return chain, False
+        return _respectively(text, chain, tier, sent, tiers), False
     return [], main is not None
+
+
+def _respectively(text: str, chain: list[Span], tier: Span, sent: tuple[int, int],
+                  tiers: Sequence[Span]) -> list[Span]:
+    """"A와 B가 각각 최우수상과 우수상을": as many prizes as winners, paired in order."""
+    if len(chain) < 2 or not _rx("respectively").search(text, chain[-1].end, tier.start + 1):
+        return chain
+    listed = [t for t in tiers if chain[-1].end <= t.start < sent[1]]
+    if len(listed) != len(chain) or tier not in listed:
+        return chain
+    return [chain[listed.index(tier)]]
 
 
 def _pick_award(tier: Span, sent: tuple[int, int], awards: list[Span]) -> Span | None:
@@ -166,7 +177,8 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
     main = _main_body(spans)
     mentions: list[_Mention] = []
     for tier in by["TIER"]:
-        if not _rx("tier_head").search(tier.text):  # "고등부", "전남": a fragment, not a prize
+        if not _rx("tier_head").search(tier.text) or _rx("not_tier").match(tier.text):
+            # "고등부", "전남": a fragment; "수상기관": the winners, not a prize
             continue
         si = _sentence_of(sents, tier.start)
         sent = sents[si]
