@@ -58,14 +58,14 @@ class EventExtractor:
 
     def __init__(self, model: str | os.PathLike | None = None, device: str | None = None,
                  batch_size: int = 16, threads: int | None = None, *,
-                 quantize: str | None = None, prefilter: bool = False) -> None:
-        """`quantize` ("int8" / "int8-channel", CPU) and `prefilter` (encoder only on windows
-        with an award cue) are the tagger's fast-path options, off by default; see Tagger and
-        eval/BENCHMARKS.md. `timings` holds seconds per stage (the tagger's plus "rules")."""
+                 quantize: str | None = None, prefilter: bool = False, precision: str = "fp32") -> None:
+        """`quantize` ("int8" / "int8-channel", CPU), `prefilter` (encoder only on windows
+        with an award cue) and `precision` ("fp32" / "bf16" / "auto") are the tagger's fast-path
+        options; see Tagger and eval/BENCHMARKS.md. `timings` holds seconds per stage (the tagger's plus "rules")."""
         from .tagger.model import Tagger
 
         self.tagger = Tagger(model, device=device, batch_size=batch_size, threads=threads,
-                             quantize=quantize, prefilter=prefilter)
+                             quantize=quantize, prefilter=prefilter, precision=precision)
         self.batch_size = batch_size
         self.timings = self.tagger.timings
         self.timings.setdefault("rules", 0.0)

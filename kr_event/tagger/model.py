@@ -88,14 +88,17 @@ class Tagger:
       quantize  -- None (fp32) or "int8" / "int8-channel": dynamic int8 weights for every
                    nn.Linear but the FFN output layers and the classifier (CPU only);
       prefilter -- run the encoder only on windows with an award cue (kr_event/data/ko/
-                   award_cues.json); other windows yield no spans (dates there are lost).
+                   award_cues.json); other windows yield no spans (dates there are lost);
+      precision -- "fp32", "bf16" (autocast) or "auto" (bf16 where the CPU/GPU has it
+                   natively, see precision.py).
     `timings` accumulates seconds per stage (STAGES) and `counts` windows run/skipped.
     """
 
     def __init__(self, model: str | os.PathLike | None = None, device: str | None = None,
                  batch_size: int = 16, max_length: int | None = None, stride: int | None = None,
                  threads: int | None = None, *, quantize: str | None = None,
-                 prefilter: bool = False, min_score: float | None = None) -> None:
+                 prefilter: bool = False, min_score: float | None = None,
+                 precision: str = "fp32") -> None:
         import torch
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
@@ -119,6 +122,11 @@ class Tagger:
 
             self.model = quantize_model(self.model, quantize)
         self.prefilter = prefilter
+        from .precision import resolve_precision
+
+        self.precision = resolve_precision(precision, self.device)
+        if self.precision == "bf16" and quantize:
+            raise KrEventError("E030", "precision='bf16' and quantize are alternatives: choose one")
         cfg = self._train_config()
         self.max_length = max_length or cfg.get("max_length", 256)
         self.stride = stride or cfg.get("stride", 64)
@@ -183,7 +191,9 @@ class Tagger:
         n_labels = len(self.id2label)
         sums = [torch.zeros(len(e.ids), n_labels) for e in encs]
         cls, sep, pad = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id, self.tokenizer.pad_token_id
-        with torch.inference_mode():
+        from .precision import forward_context
+
+        with torch.inference_mode(), forward_context(self.precision, self.device):
             for b in range(0, len(windows), self.batch_size):
                 chunk = windows[b:b + self.batch_size]
                 rows = [[cls] + encs[d].ids[st:st + body] + [sep] for d, st in chunk]
