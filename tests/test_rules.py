@@ -61,6 +61,10 @@ CASES = [
     ("<AWARD>2021 마을 발표회</AWARD>에서 <RECIPIENT>반송2동</RECIPIENT>과 <RECIPIENT>좌1동</RECIPIENT>이 각각 "
      "<TIER>최우수상</TIER>과 <TIER>우수상</TIER>을 받았다.", None,
      [("반송2동", "2021 마을 발표회", "최우수상", None, None), ("좌1동", "2021 마을 발표회", "우수상", None, None)]),
+    # a tally of prizes ("대상 1곳, 우수상 3곳") is no prize of the main body
+    ("<RECIPIENT>세진건설</RECIPIENT>은 <AWARD>2021 건축대전</AWARD>에서 <TIER>최우수상</TIER>을 받았다. "
+     "이번 대전에서는 <TIER>대상</TIER> 1곳, <TIER>우수상</TIER> 6곳이 선정됐다.", None,
+     [("세진건설", "2021 건축대전", "최우수상", None, None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

@@ -180,6 +180,8 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
         if not _rx("tier_head").search(tier.text) or _rx("not_tier").match(tier.text):
             # "고등부", "전남": a fragment; "수상기관": the winners, not a prize
             continue
+        if _rx("tier_tally").match(text, tier.end):  # "대상 1곳, 최우수상 3곳이 선정됐다": a tally
+            continue
         si = _sentence_of(sents, tier.start)
         sent = sents[si]
         award = _pick_award(tier, sent, by["AWARD"])
@@ -255,6 +257,12 @@ def _award_overlap(a: str | None, b: str | None) -> float:
     return len(ga & gb) / max(1, min(len(ga), len(gb)))
 
 
+def _same_tier(a: str, b: str, same_winner: bool) -> bool:
+    """Equal, or a headline's short form of the same winner's prize ("최우수" / "최우수기관")."""
+    na, nb = normalize_value(a) or a, normalize_value(b) or b
+    return na == nb or (same_winner and (na.startswith(nb) or nb.startswith(na)))
+
+
 def _years_differ(a: str, b: str) -> bool:
     """"2021년 정보공개 평가" and "2023년 정보공개 평가" are two prizes, not one mentioned twice."""
     ya, yb = set(_rx("award_year").findall(a)), set(_rx("award_year").findall(b))
@@ -274,7 +282,7 @@ def _merge(mentions: list[_Mention], main: str | None) -> list[_Group]:
             is_main = m.recipient_is_main or normalize_value(name) == normalize_value(main)
             home = None
             for g in groups:
-                same_tier = normalize_value(g.members[0].tier.text) == normalize_value(m.tier.text)
+                same_tier = _same_tier(g.members[0].tier.text, m.tier.text, _same_body(g.recipient, name))
                 named = [x.award.text for x in g.members if x.award]
                 award_ok = m.award is None or not named or any(
                     _award_overlap(a, m.award.text) >= threshold and not _years_differ(a, m.award.text)
@@ -339,5 +347,5 @@ def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span],
     sents = sorted({m.sentence for m in g.members})
     return AwardEvent(
         recipient=full_form(g.recipient, text), award=" ".join(award.text.split()) if award else None,
-        tier=g.members[0].tier.text, organizer=organizer, date=dated.date, date_text=dated.date_text,
+        tier=max((m.tier.text for m in g.members), key=len), organizer=organizer, date=dated.date, date_text=dated.date_text,
         confidence=round(conf, 4), evidence=[Evidence(s, e, text[s:e]) for s, e in sents], mentions=spans)
