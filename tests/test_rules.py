@@ -65,6 +65,10 @@ CASES = [
     ("<RECIPIENT>세진건설</RECIPIENT>은 <AWARD>2021 건축대전</AWARD>에서 <TIER>최우수상</TIER>을 받았다. "
      "이번 대전에서는 <TIER>대상</TIER> 1곳, <TIER>우수상</TIER> 6곳이 선정됐다.", None,
      [("세진건설", "2021 건축대전", "최우수상", None, None)]),
+    # list items with parentheses and quoted titles between the winners
+    ("<AWARD>제9회 수필 공모전</AWARD> <TIER>우수상</TIER>은 ▲<RECIPIENT>김동수</RECIPIENT>(횡성·농업) "
+     "▲<RECIPIENT>박준혁</RECIPIENT>(평창) 씨와 <RECIPIENT>하지원</RECIPIENT> 씨의 ‘아침’과 <RECIPIENT>류상철</RECIPIENT> 씨에게 돌아갔다.",
+     None, [(n, "제9회 수필 공모전", "우수상", None, None) for n in ("김동수", "박준혁", "하지원", "류상철")]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

@@ -71,7 +71,8 @@ def _recipient_chain(text: str, recips: list[Span], idx: int, tiers: Sequence[Sp
     """The recipient at idx plus the ones joined to it by 와/과/,/및/▲ just before/after (a short
     affiliation may sit between: "A 교사와 광주 B고 C 교사"); never across another prize."""
     def joined(a: Span, b: Span) -> bool:
-        return bool(_rx("recipient_conjunction").match(text[a.end:b.start])) and not any(
+        gap = _rx("recipient_gap_noise").sub("", text[a.end:b.start])  # "(횡성)", "씨의 ‘제목’"
+        return bool(_rx("recipient_conjunction").match(gap)) and not any(
             a.end <= t.start < b.start for t in tiers)
 
     chain = [recips[idx]]
