@@ -160,6 +160,33 @@ def _date_for(text: str, sent: tuple[int, int], anchor_pos: int, dates: list[Spa
     return best
 
 
+def _mention_date(text: str, sents: list[tuple[int, int]], si: int, tier: Span, award: Span | None,
+                  a_sent: tuple[int, int], dates: list[Span], published: dt.date | None):
+    """The prize's own sentence, then its award's sentence, then the next sentence when the
+    first only said when the news was announced, then a ceremony sentence soon after
+    ("시상식은 오는 10일 …") when nothing so far named a date."""
+    sent = sents[si]
+    best = _date_for(text, sent, tier.start, dates, published)
+    if award and a_sent != sent:
+        d2 = _date_for(text, a_sent, award.start, dates, published)
+        if d2[2] > best[2]:
+            best = d2
+    if is_background(text, [sent]):
+        return best
+    if best[2] < 1 and si + 1 < len(sents) and not is_background(text, [sents[si + 1]]):
+        # "…받았다고 8일 밝혔다. 대회는 지난 7일 열렸으며" (but not "…2019년에도 받은 바 있다")
+        d3 = _date_for(text, sents[si + 1], sents[si + 1][0], dates, published)
+        if d3[2] >= 1:
+            best = d3
+    if best[2] < 1:
+        for s2 in sents[si + 1:si + 1 + load("rules")["ceremony_reach"]]:
+            if _rx("ceremony_cue").search(text, *s2) and not is_background(text, [s2]):
+                d4 = _date_for(text, s2, s2[0], dates, published)
+                if d4[2] >= 3:
+                    return d4
+    return best
+
+
 def _last_stated_day(text: str, pos: int, dates: list[Span], published: dt.date | None):
     """"이날" names the day the text last stated (not the publication day), if it stated one."""
     for d in reversed([d for d in dates if d.end <= pos]):
@@ -192,16 +219,7 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
             continue
         a_sent = sents[_sentence_of(sents, award.start)] if award else sent
         org = cued_organizer(text, a_sent, by["ORGANIZER"]) or cued_organizer(text, sent, by["ORGANIZER"])
-        date, date_text, rank = _date_for(text, sent, tier.start, by["DATE"], published)
-        if award and a_sent != sent:
-            d2 = _date_for(text, a_sent, award.start, by["DATE"], published)
-            if d2[2] > rank:
-                date, date_text, rank = d2
-        if rank < 1 and si + 1 < len(sents) and not is_background(text, [sents[si + 1]]):
-            # "…받았다고 8일 밝혔다. 대회는 지난 7일 열렸으며" (but not "…2019년에도 받은 바 있다")
-            d3 = _date_for(text, sents[si + 1], sents[si + 1][0], by["DATE"], published)
-            if d3[2] >= 1:
-                date, date_text, rank = d3
+        date, date_text, rank = _mention_date(text, sents, si, tier, award, a_sent, by["DATE"], published)
         mentions.append(_Mention(
             tier=tier, award=award, recipients=names, recipient_is_main=not recips, sentence=sent,
             organizer=org, organizer_explicit=org is not None, date=date, date_text=date_text,
