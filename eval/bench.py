@@ -39,13 +39,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-VARIANTS = {  # name -> EventExtractor keyword options
+VARIANTS = {  # name -> EventExtractor keyword options ("_model": "baseline" = the 12-layer tagger)
     "b": {},
-    "b+int8": {"quantize": "int8"},
-    "b+int8-channel": {"quantize": "int8-channel"},
+    "b+fp32": {"precision": "fp32"},
+    "b+bf16": {"precision": "bf16"},
     "b+prefilter": {"prefilter": True},
-    "b+int8+prefilter": {"quantize": "int8", "prefilter": True},
+    "b+int8-channel": {"quantize": "int8-channel", "precision": "fp32"},
+    "b@12-layer": {"_model": "baseline"},
 }
+BASELINES = {"a": "baseline", "a@default": "model"}  # pipeline paths -> which model they run
 STAGE_ORDER = ("normalize", "tokenize", "prefilter", "forward", "decode", "rules")
 
 
@@ -152,10 +154,12 @@ class Kr:
         return out
 
 
-def make_path(name: str, model: str, threads: int, batch_size: int):
-    if name == "a":
-        return Baseline(model)
-    return Kr(model, threads, batch_size, **VARIANTS[name])
+def make_path(name: str, args: argparse.Namespace):
+    if name in BASELINES:
+        return Baseline(args.baseline_model if BASELINES[name] == "baseline" else args.model)
+    opts = dict(VARIANTS[name])
+    model = args.baseline_model if opts.pop("_model", None) == "baseline" else args.model
+    return Kr(model, args.threads, args.batch_size, **opts)
 
 
 # ---------------------------------------------------------------- quality
@@ -177,7 +181,7 @@ def event_keys(rec: dict) -> list[tuple]:
 
 
 # ---------------------------------------------------------------- cold start (subprocess)
-def child(name: str, model: str, threads: int, batch_size: int) -> None:
+def child(name: str, args: argparse.Namespace) -> None:
     """Fresh process: import + load time, then one pass over the dev documents; JSON on stdout."""
     t0 = time.perf_counter()
     import torch  # noqa: F401  (both paths need it; counted as import)
@@ -186,8 +190,8 @@ def child(name: str, model: str, threads: int, batch_size: int) -> None:
     import kr_event.pipeline  # noqa: F401
     import kr_event.rules.assemble  # noqa: F401
     t1 = time.perf_counter()
-    torch.set_num_threads(threads)
-    path = make_path(name, model, threads, batch_size)
+    torch.set_num_threads(args.threads)
+    path = make_path(name, args)
     t2 = time.perf_counter()
     rss_loaded = peak_rss_mb()
     docs = dev_docs()
@@ -203,7 +207,7 @@ def child(name: str, model: str, threads: int, batch_size: int) -> None:
 
 def cold_start(name: str, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--_child", name, "--model", str(args.model),
-           "--threads", str(args.threads), "--batch-size", str(args.batch_size)]
+           "--baseline-model", str(args.baseline_model), "--threads", str(args.threads), "--batch-size", str(args.batch_size)]
     env = dict(os.environ, TRANSFORMERS_VERBOSITY="error", HF_HUB_DISABLE_PROGRESS_BARS="1")
     wall0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
@@ -218,7 +222,7 @@ def cold_start(name: str, args: argparse.Namespace) -> dict[str, Any]:
 def sweep(model: str, docs: list, out: dict[str, Any]) -> None:
     import torch
 
-    kr = Kr(model, threads=2, batch_size=16)
+    kr = Kr(model, threads=2, batch_size=16)  # the default options
     rows = []
     for threads in (1, 2):
         torch.set_num_threads(threads)
@@ -252,8 +256,9 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     torch.set_num_threads(args.threads)
     docs = dev_docs()
     corpus = docs * math.ceil(args.min_docs / len(docs))
-    names = ["a", "b"] + [v for v in args.variants if v not in ("a", "b")]
-    paths = {n: make_path(n, args.model, args.threads, args.batch_size) for n in names}
+    names = ["a"] + (["a@default"] if Path(args.model).resolve() != Path(args.baseline_model).resolve() else []) \
+        + ["b"] + [v for v in args.variants if v not in ("a", "b")]
+    paths = {n: make_path(n, args) for n in names}
     for p in paths.values():  # warm-up: first calls pay lazy initialisation
         p.run(docs[:4])
     tok = paths["b"].ex.tagger.tokenizer
@@ -261,19 +266,19 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     n_tokens = sum(n_tok[d.id] for d in corpus)
     secs: dict[str, list[float]] = {n: [] for n in names}
     loads: dict[str, list[float]] = {n: [] for n in names}
-    stages: dict[str, list[dict[str, float]]] = {n: [] for n in names if n != "a"}
+    stages: dict[str, list[dict[str, float]]] = {n: [] for n in names if n not in BASELINES}
     counts: dict[str, dict[str, int]] = {}
     outputs: dict[str, dict[str, dict]] = {}
     for r in range(args.rounds):
         for n in names:
             p = paths[n]
-            if n != "a":
+            if n not in BASELINES:
                 p.ex.tagger.reset_timings()
             t0 = time.perf_counter()
             pred = p.run(corpus)
             secs[n].append(time.perf_counter() - t0)
             loads[n].append(os.getloadavg()[0])  # > threads: something else shared the CPUs
-            if n != "a":
+            if n not in BASELINES:
                 stages[n].append(dict(p.ex.timings))
                 counts[n] = dict(p.ex.tagger.counts)
             outputs.setdefault(n, pred)
@@ -283,7 +288,8 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     res: dict[str, Any] = {"corpus": {"documents": len(corpus), "unique_documents": len(docs),
                                       "tokens": n_tokens, "threads": args.threads,
                                       "batch_size": args.batch_size, "rounds": args.rounds,
-                                      "model": str(args.model)},
+                                      "model": str(args.model), "baseline_model": str(args.baseline_model),
+                                      "precision": paths["b"].ex.tagger.precision},
                            "machine": machine(), "parent_peak_rss_mb": peak_rss_mb(), "paths": {}}
     for n in names:
         med = statistics.median(secs[n])
@@ -296,13 +302,15 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         row["seed_events_identical_to_b"] = event_keys(seed_out[n]) == event_keys(seed_out["b"])
         row["dev_events_identical_to_b"] = sum(
             event_keys(outputs[n][k]) == event_keys(outputs["b"][k]) for k in list(outputs[n])[:len(docs)])
-        if n != "a":
+        if n not in BASELINES:
             tot = {k: statistics.median(s.get(k, 0.0) for s in stages[n]) for k in STAGE_ORDER}
             tot["other"] = max(0.0, med - sum(tot.values()))
             row["breakdown_s"] = tot
             row["counts"] = counts[n]
         res["paths"][n] = row
     res["ratio_b_over_a"] = res["paths"]["b"]["docs_per_s"] / res["paths"]["a"]["docs_per_s"]
+    if "a@default" in res["paths"]:
+        res["ratio_b_over_a_same_model"] = res["paths"]["b"]["docs_per_s"] / res["paths"]["a@default"]["docs_per_s"]
     if args.cold:
         res["cold"] = {n: cold_start(n, args) for n in names}
     if args.sweep:
@@ -315,16 +323,17 @@ def markdown(res: dict[str, Any]) -> str:
     lines = [f"corpus: {c['documents']} documents ({c['unique_documents']} unique dev), {c['tokens']:,} "
              f"tokens; threads {c['threads']}, batch {c['batch_size']}, {c['rounds']} rounds (median)", ""]
     cold = res.get("cold", {})
-    lines.append("| path | docs/s | best docs/s | tokens/s | vs (a) | span F1 | event F1 strict "
+    lines.append("| path | docs/s | best docs/s | tokens/s | vs (a) | vs (a@default) | span F1 | event F1 strict "
                  "| event F1 relaxed | seed events = (b) | cold start s | peak RSS MB | load avg |")
-    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     a = res["paths"]["a"]["docs_per_s"]
+    a_same = res["paths"].get("a@default", res["paths"]["a"])["docs_per_s"]
     for n, p in res["paths"].items():
         cs = cold.get(n, {})
         load = "/".join(f"{x:.1f}" for x in p["load_avg_1min"])
         lines.append(
             f"| {n} | {p['docs_per_s']:.2f} | {p['best_docs_per_s']:.2f} | {p['tokens_per_s']:,.0f} "
-            f"| {p['docs_per_s'] / a:.2f}× "
+            f"| {p['docs_per_s'] / a:.2f}× | {p['docs_per_s'] / a_same:.2f}× "
             f"| {p['span_f1']:.3f} | {p['event_f1_strict']:.3f} | {p['event_f1_relaxed']:.3f} "
             f"| {'yes' if p['seed_events_identical_to_b'] else 'NO'} "
             f"| {cs.get('cold_s', float('nan')):.2f} | {cs.get('peak_rss_mb', float('nan')):.0f} | {load} |")
@@ -364,7 +373,9 @@ def markdown(res: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--model", default=str(ROOT / "models" / "kr-event-tagger"))
+    p.add_argument("--model", default=None, help="kr_event's model (default: the shipped default)")
+    p.add_argument("--baseline-model", default=str(ROOT / "models" / "kr-event-tagger"),
+                   help="the model the pipeline baseline (a) runs (default: the 12-layer tagger)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--batch-size", type=int, default=16)
@@ -377,15 +388,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--save", help="also write the JSON report to this file")
     p.add_argument("--_child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.model is None:
+        from kr_event.tagger.model import resolve_model_path
+
+        args.model = str(resolve_model_path(None))
     if args._child:
-        child(args._child, args.model, args.threads, args.batch_size)
+        child(args._child, args)
         return 0
     args.variants = [] if args.variants in ("", "none") else args.variants.split(",")
     unknown = [v for v in args.variants if v not in VARIANTS]
     if unknown:
         p.error(f"unknown variants {unknown}; known: {', '.join(VARIANTS)}")
-    if not (Path(args.model) / "config.json").is_file():
-        p.error(f"no model at {args.model}")
+    for m in (args.model, args.baseline_model):
+        if not (Path(m) / "config.json").is_file():
+            p.error(f"no model at {m}")
     res = bench(args)
     if args.save:
         Path(args.save).parent.mkdir(parents=True, exist_ok=True)

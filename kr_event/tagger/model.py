@@ -100,15 +100,16 @@ class Tagger:
                  prefilter: bool = False, min_score: float | None = None,
                  precision: str = "fp32") -> None:
         import torch
-        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        from .encoder import FastTokenizer, load_model
 
         self.path = resolve_model_path(model)
         if threads:
             torch.set_num_threads(threads)
-        try:
-            self.tokenizer = AutoTokenizer.from_pretrained(self.path)
-            self.model = AutoModelForTokenClassification.from_pretrained(self.path, dtype=torch.float32)
-        except (OSError, ValueError) as exc:
+        try:  # torch + tokenizers only: no transformers import on the inference path
+            self.tokenizer = FastTokenizer(self.path)
+            self.model = load_model(self.path)
+        except (OSError, ValueError, RuntimeError, KeyError, TypeError) as exc:
             raise KrEventError("E030", f"cannot load model from {self.path}: {exc}") from exc
         if not self.tokenizer.is_fast:
             raise KrEventError("E030", "the tagger needs a fast tokenizer (offset mappings)")
