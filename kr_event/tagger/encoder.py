@@ -141,6 +141,22 @@ def supported(config: SimpleNamespace) -> bool:
             and config.position_embedding_type == "absolute")
 
 
+class _no_init:
+    """Turn nn.Linear / nn.Embedding / nn.LayerNorm parameter init into no-ops (a meta-device
+    build would do the same but imports torch's reference kernels: +2 s of cold start)."""
+
+    _targets = (nn.Linear, nn.Embedding, nn.LayerNorm)
+
+    def __enter__(self) -> None:
+        self._saved = [(cls, cls.reset_parameters) for cls in self._targets]
+        for cls in self._targets:
+            cls.reset_parameters = lambda self: None
+
+    def __exit__(self, *exc: Any) -> None:
+        for cls, fn in self._saved:
+            cls.reset_parameters = fn
+
+
 def load_model(path: Path) -> nn.Module:
     """The folder's token classifier in fp32, eval mode: torch-only for BERT, else transformers."""
     config = read_config(path)
@@ -151,7 +167,7 @@ def load_model(path: Path) -> nn.Module:
         return AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32).eval()
     from safetensors.torch import load_file
 
-    with torch.device("meta"):
+    with _no_init():  # every parameter is overwritten by the file: skip the random init
         model = BertTagger(config)
     state = {k: v.float() for k, v in load_file(str(weights)).items()
              if not k.endswith("position_ids")}
