@@ -305,3 +305,10 @@ def test_html_is_stripped_only_when_it_looks_like_html(text, expected):
     from kr_event.text.html import clean_text
 
     assert clean_text(text) == ((text, False) if expected is None else (expected, True))
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16", "auto"])
+def test_precision_and_prefilter_options(extract, tmp_path, precision):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": KO}, {"id": "b", "text": KO * 3}])
+    code, recs = extract(src, args=("--precision", precision, "--prefilter", "--with-text"))
+    assert code == 0 and [r["id"] for r in recs] == ["a", "b"] and all(map(spans_slice, recs))

@@ -54,6 +54,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--threads", type=_positive, help="CPU threads for the model")
     p.add_argument("--model", help="model folder (default: the shipped model or $KR_EVENT_MODEL)")
     p.add_argument("--device", help="torch device, e.g. cpu, cuda, cuda:1 (default: cuda if available)")
+    p.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
+                   help="encoder precision: auto = bf16 where the CPU/GPU computes it natively (default)")
+    p.add_argument("--prefilter", action="store_true",
+                   help="run the encoder only on windows with an award cue (events only; dates elsewhere are lost)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
@@ -206,9 +210,9 @@ def run(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace, show_progress: bool):
     from ..pipeline import EventExtractor
 
-    if not show_progress:
+    if not show_progress and "transformers" in sys.modules:  # a non-BERT model loads through it
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
     return EventExtractor(model=args.model, device=args.device, batch_size=args.batch_size,
-                          threads=args.threads)
+                          threads=args.threads, precision=args.precision, prefilter=args.prefilter)
