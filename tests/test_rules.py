@@ -5,7 +5,7 @@ import pytest
 
 from kr_event.corpus.markup import parse_markup
 from kr_event.rules.assemble import assemble
-from kr_event.rules.organizers import expanded, full_form, implied_organizer
+from kr_event.rules.organizers import expanded, full_form, implied_organizer, same_place
 from kr_event.schema import Span
 
 
@@ -96,6 +96,8 @@ def test_implied_organizer(award, organizer):
     ("동해대", "동해대학교는", "동해대학교"),
     ("서울여고", "서울여자고등학교", "서울여자고등학교"),
     ("종로구", "종로구청", "종로구"),
+    ("세무과", "서초구 세무과가 1위", "서초구 세무과"),   # a department with its parent body
+    ("길음1동", "성북구 길음1동이", "길음1동"),          # a 동 is named on its own
 ])
 def test_full_form(name, text, want):
     assert full_form(name, text) == want
@@ -105,3 +107,9 @@ def test_full_form(name, text, want):
                                         ("한빛고", "한빛중", False), ("가람시", "가람구", False)])
 def test_short_forms_compare_equal(a, b, same):
     assert (expanded(a) == expanded(b)) is same
+
+
+@pytest.mark.parametrize("a, b, same", [("포항", "포항시", True), ("김해시", "김해", True), ("성동", "성동구", True),
+                                        ("포항", "포항군청", False), ("시", "시청", False), ("경남", "경남교육청", False)])
+def test_same_place(a, b, same):
+    assert same_place(a, b) is same

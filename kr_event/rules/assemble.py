@@ -20,7 +20,8 @@ from ..schema import AwardEvent, Evidence, Span
 from ..scoring.events import normalize_value
 from ..text.sentences import sentences
 from .dates import document_anchor, resolve_date
-from .organizers import canonical_body, choose_organizer, cued_organizer, expanded, full_form, is_background
+from .organizers import (canonical_body, choose_organizer, cued_organizer, expanded, full_form, is_background,
+                         same_place)
 
 _GRANULARITY_RANK = {"day": 3, "week": 2, "month": 2, "year": 1, None: 0}
 _RANK_NAME = {3: "day", 2: "month", 1: "year", 0: None}
@@ -290,7 +291,8 @@ def _years_differ(a: str, b: str) -> bool:
 
 def _same_body(a: str, b: str) -> bool:
     na, nb = normalize_value(a), normalize_value(b)
-    return na == nb or canonical_body(na or a) == canonical_body(nb or b) or expanded(na or a) == expanded(nb or b)
+    return (na == nb or canonical_body(na or a) == canonical_body(nb or b) or expanded(na or a) == expanded(nb or b)
+            or same_place(na or a, nb or b))
 
 
 def _merge(mentions: list[_Mention], main: str | None) -> list[_Group]:

@@ -142,10 +142,22 @@ def expanded(name: str) -> str:
 
 
 def full_form(name: str, text: str) -> str:
-    """The long form of a short name when the document writes it out somewhere."""
+    """The long form of a short name when the document writes it out somewhere: a school's
+    ("한빛고" -> "한빛고등학교"), or a sub-unit with its parent body ("세무과" -> "서초구 세무과")."""
     for short, full in _completions():
         if name.endswith(short) and len(name) > len(short):
             cand = name[: -len(short)] + full
             if cand in text:
                 return cand
+    if " " not in name and _rx("subunit").search(name):
+        m = re.search(r"(?<![가-힣])(" + _rx("parent_body").pattern + r")\s" + re.escape(name) + r"(?![가-힣])", text)
+        if m:
+            return f"{m.group(1)} {name}"
     return name
+
+
+def same_place(a: str, b: str) -> bool:
+    """"포항" and "포항시" (a headline's short form of a local government) are one body."""
+    a, b = "".join(a.split()), "".join(b.split())
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 2 and long_[:-1] == short and long_[-1] in "시군구도"
