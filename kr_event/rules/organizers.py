@@ -150,7 +150,7 @@ def full_form(name: str, text: str) -> str:
             if cand in text:
                 return cand
     if " " not in name and _rx("subunit").search(name):
-        m = re.search(r"(?<![가-힣])(" + _rx("parent_body").pattern + r")\s" + re.escape(name) + r"(?![가-힣])", text)
+        m = re.search(r"(?<![가-힣])(" + _rx("parent_body").pattern + r")\s" + re.escape(name), text)
         if m:
             return f"{m.group(1)} {name}"
     return name
