@@ -88,3 +88,16 @@ def test_word_end(text, start, end, label, want):
     from kr_event.tagger.edges import word_end
 
     assert text[start:word_end(text, start, end, label)] == want
+
+
+def test_model_names_and_folders(tiny_model, monkeypatch):
+    from kr_event.errors import KrEventError
+    from kr_event.tagger.model import SHIPPED_MODELS, resolve_model_path
+
+    assert resolve_model_path(tiny_model) == tiny_model
+    monkeypatch.setenv("KR_EVENT_MODEL", str(tiny_model))
+    assert resolve_model_path(None) == tiny_model          # the environment names the default
+    monkeypatch.setitem(SHIPPED_MODELS, "fast", tiny_model)
+    assert resolve_model_path("fast") == tiny_model         # a shipped model by name
+    with pytest.raises(KrEventError, match="E030.*one of"):
+        resolve_model_path("no-such-model")

@@ -20,16 +20,22 @@ from .labels import ID2LABEL
 from .windows import encode, window_starts
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_MODEL = REPO_ROOT / "models" / "kr-event-tagger"
+# shipped models by name; `model=` also takes any HF folder
+SHIPPED_MODELS = {"accurate": REPO_ROOT / "models" / "kr-event-tagger",
+                  "fast": REPO_ROOT / "models" / "kr-event-tagger-fast"}
+DEFAULT_MODEL_NAME = "accurate"
+DEFAULT_MODEL = SHIPPED_MODELS[DEFAULT_MODEL_NAME]
 # seconds accumulated per stage in Tagger.timings (EventExtractor adds "rules")
 STAGES = ("normalize", "tokenize", "prefilter", "forward", "decode")
 
 
 def resolve_model_path(model: str | os.PathLike | None) -> Path:
-    path = Path(model or os.environ.get("KR_EVENT_MODEL") or DEFAULT_MODEL)
+    """A folder, a shipped model's name ("fast", "accurate"), $KR_EVENT_MODEL, or the default."""
+    choice = str(model or os.environ.get("KR_EVENT_MODEL") or DEFAULT_MODEL_NAME)
+    path = SHIPPED_MODELS.get(choice, Path(choice))
     if not (path / "config.json").is_file():
-        raise KrEventError("E030", f"no model at {path} (expected an HF folder with config.json); "
-                                   "pass model=... or set KR_EVENT_MODEL")
+        raise KrEventError("E030", f"no model at {path} (expected an HF folder with config.json, or one of "
+                                   f"{sorted(SHIPPED_MODELS)}); pass model=... or set KR_EVENT_MODEL")
     return path
 
 
