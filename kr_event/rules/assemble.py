@@ -19,12 +19,10 @@ from ..lexicon import load
 from ..schema import AwardEvent, Evidence, Span
 from ..scoring.events import normalize_value
 from ..text.sentences import sentences
-from .dates import document_anchor, resolve_date
+from .event_dates import date_for, mention_date
 from .organizers import (canonical_body, choose_organizer, cued_organizer, expanded, full_form, is_background,
                          same_place)
 
-_GRANULARITY_RANK = {"day": 3, "week": 2, "month": 2, "year": 1, None: 0}
-_RANK_NAME = {3: "day", 2: "month", 1: "year", 0: None}
 
 
 @lru_cache(maxsize=None)
@@ -138,67 +136,6 @@ def _sentence_of(sents: list[tuple[int, int]], pos: int) -> int:
     return max(0, len(sents) - 1)
 
 
-def _date_for(text: str, sent: tuple[int, int], anchor_pos: int, dates: list[Span],
-              published: dt.date | None) -> tuple[str | None, str | None, int]:
-    """Best-resolved DATE of the sentence: finest granularity, then nearest to the mention.
-    A date that only says when the news was announced ("27일 밝혔다") ranks below any other."""
-    best: tuple[str | None, str | None, int] = (None, None, 0)
-    best_key = None
-    for d in dates:
-        if not sent[0] <= d.start < sent[1]:
-            continue
-        r = resolve_date(d.text, document_anchor(text, d.start, published))
-        if _rx("same_day").match(d.text):
-            earlier = _last_stated_day(text, d.start, dates, published)
-            r = earlier or r
-        if r.iso is None:
-            continue
-        rank = _GRANULARITY_RANK.get(r.granularity, 0)
-        report = bool(_rx("report_date_cue").match(text, d.end, sent[1]))
-        key = (not report, rank, -abs(d.start - anchor_pos))
-        if best_key is None or key > best_key:
-            best, best_key = (r.iso, d.text, rank if not report else 0.5), key
-    return best
-
-
-def _mention_date(text: str, sents: list[tuple[int, int]], si: int, tier: Span, award: Span | None,
-                  a_sent: tuple[int, int], dates: list[Span], published: dt.date | None):
-    """The prize's own sentence, then its award's sentence, then the next sentence when the
-    first only said when the news was announced, then a ceremony sentence soon after
-    ("시상식은 오는 10일 …") when nothing so far named a date."""
-    sent = sents[si]
-    best = _date_for(text, sent, tier.start, dates, published)
-    if award and a_sent != sent:
-        d2 = _date_for(text, a_sent, award.start, dates, published)
-        if d2[2] > best[2]:
-            best = d2
-    if is_background(text, [sent]):
-        return best
-    if best[2] < 1 and si + 1 < len(sents) and not is_background(text, [sents[si + 1]]):
-        # "…받았다고 8일 밝혔다. 대회는 지난 7일 열렸으며" (but not "…2019년에도 받은 바 있다")
-        d3 = _date_for(text, sents[si + 1], sents[si + 1][0], dates, published)
-        if d3[2] >= 1:
-            best = d3
-    if best[2] < 1:
-        for s2 in sents[si + 1:si + 1 + load("rules")["ceremony_reach"]]:
-            if _rx("ceremony_cue").search(text, *s2) and not is_background(text, [s2]):
-                d4 = _date_for(text, s2, s2[0], dates, published)
-                if d4[2] >= 3:
-                    return d4
-    return best
-
-
-def _last_stated_day(text: str, pos: int, dates: list[Span], published: dt.date | None):
-    """"이날" names the day the text last stated (not the publication day), if it stated one."""
-    for d in reversed([d for d in dates if d.end <= pos]):
-        if _rx("same_day").match(d.text) or _rx("report_date_cue").match(text, d.end):
-            continue
-        r = resolve_date(d.text, document_anchor(text, d.start, published))
-        if r.granularity == "day":
-            return r
-    return None
-
-
 def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None) -> list[AwardEvent]:
     spans = sorted(spans, key=lambda s: s.start)
     by = {lab: [s for s in spans if s.label == lab] for lab in ("AWARD", "TIER", "ORGANIZER", "DATE", "RECIPIENT")}
@@ -220,7 +157,7 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
             continue
         a_sent = sents[_sentence_of(sents, award.start)] if award else sent
         org = cued_organizer(text, a_sent, by["ORGANIZER"]) or cued_organizer(text, sent, by["ORGANIZER"])
-        date, date_text, rank = _mention_date(text, sents, si, tier, award, a_sent, by["DATE"], published)
+        date, date_text, rank = mention_date(text, sents, si, tier, award, a_sent, by["DATE"], published)
         mentions.append(_Mention(
             tier=tier, award=award, recipients=names, recipient_is_main=not recips, sentence=sent,
             organizer=org, organizer_explicit=org is not None, date=date, date_text=date_text,
@@ -346,7 +283,7 @@ def _award_mentions(text: str, sents: list[tuple[int, int]], groups: list[_Group
         if best < threshold:
             continue
         org = cued_organizer(text, sent, by["ORGANIZER"])
-        date, date_text, rank = _date_for(text, sent, a.start, by["DATE"], published)
+        date, date_text, rank = date_for(text, sent, a.start, by["DATE"], published)
         g = awards[k][0]
         extra.setdefault(id(g), []).append(_Mention(
             tier=g.members[0].tier, award=a, recipients=[], recipient_is_main=False, sentence=sent,
