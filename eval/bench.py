@@ -12,7 +12,8 @@ In one process, with the same torch threads, the paths run alternately (a, b, va
       stride=<train stride>, tokenizer max length = <train max_length>) called per document; its
       entity groups become kr_event Spans (same edge/particle trimming), then the same rules;
   (b) kr_event's default path: EventExtractor(...).pipe(..., as_tuples=True), batch 16;
-  variants of (b): int8 / int8-channel quantisation, the cue prefilter, int8 + prefilter.
+  variants of (b): bf16 autocast, the cue prefilter, int8 per-channel, and the distilled 4-layer
+  model ("@fast"); (a@fast) is the pipeline on that model, for a same-model comparison.
 
 Reported: docs/s, tokens/s (model subword tokens of the documents, no specials), (b)/(a), the
 stage breakdown of (b) (Tagger.timings + rules), span and event F1 on the dev set (first pass,
@@ -39,15 +40,16 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-VARIANTS = {  # name -> EventExtractor keyword options ("_model": "baseline" = the 12-layer tagger)
+VARIANTS = {  # name -> EventExtractor keyword options ("_model": a shipped model's name)
     "b": {},
-    "b+fp32": {"precision": "fp32"},
     "b+bf16": {"precision": "bf16"},
     "b+prefilter": {"prefilter": True},
-    "b+int8-channel": {"quantize": "int8-channel", "precision": "fp32"},
-    "b@12-layer": {"_model": "baseline"},
+    "b+int8-channel": {"quantize": "int8-channel"},
+    "b@fast": {"_model": "fast"},
+    "b@fast+bf16": {"_model": "fast", "precision": "bf16"},
+    "b@fast+bf16+prefilter": {"_model": "fast", "precision": "bf16", "prefilter": True},
 }
-BASELINES = {"a": "baseline", "a@default": "model"}  # pipeline paths -> which model they run
+BASELINES = {"a": None, "a@fast": "fast"}  # pipeline paths -> the model they run (None: --model)
 STAGE_ORDER = ("normalize", "tokenize", "prefilter", "forward", "decode", "rules")
 
 
@@ -155,11 +157,12 @@ class Kr:
 
 
 def make_path(name: str, args: argparse.Namespace):
+    from kr_event.tagger.model import resolve_model_path
+
     if name in BASELINES:
-        return Baseline(args.baseline_model if BASELINES[name] == "baseline" else args.model)
+        return Baseline(resolve_model_path(BASELINES[name] or args.model))
     opts = dict(VARIANTS[name])
-    model = args.baseline_model if opts.pop("_model", None) == "baseline" else args.model
-    return Kr(model, args.threads, args.batch_size, **opts)
+    return Kr(resolve_model_path(opts.pop("_model", None) or args.model), args.threads, args.batch_size, **opts)
 
 
 # ---------------------------------------------------------------- quality
@@ -207,7 +210,7 @@ def child(name: str, args: argparse.Namespace) -> None:
 
 def cold_start(name: str, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--_child", name, "--model", str(args.model),
-           "--baseline-model", str(args.baseline_model), "--threads", str(args.threads), "--batch-size", str(args.batch_size)]
+           "--threads", str(args.threads), "--batch-size", str(args.batch_size)]
     env = dict(os.environ, TRANSFORMERS_VERBOSITY="error", HF_HUB_DISABLE_PROGRESS_BARS="1")
     wall0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
@@ -256,8 +259,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     torch.set_num_threads(args.threads)
     docs = dev_docs()
     corpus = docs * math.ceil(args.min_docs / len(docs))
-    names = ["a"] + (["a@default"] if Path(args.model).resolve() != Path(args.baseline_model).resolve() else []) \
-        + ["b"] + [v for v in args.variants if v not in ("a", "b")]
+    names = ["a", "b"] + [v for v in args.variants if v not in ("a", "b")]
     paths = {n: make_path(n, args) for n in names}
     for p in paths.values():  # warm-up: first calls pay lazy initialisation
         p.run(docs[:4])
@@ -288,8 +290,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     res: dict[str, Any] = {"corpus": {"documents": len(corpus), "unique_documents": len(docs),
                                       "tokens": n_tokens, "threads": args.threads,
                                       "batch_size": args.batch_size, "rounds": args.rounds,
-                                      "model": str(args.model), "baseline_model": str(args.baseline_model),
-                                      "precision": paths["b"].ex.tagger.precision},
+                                      "model": str(args.model), "precision": paths["b"].ex.tagger.precision},
                            "machine": machine(), "parent_peak_rss_mb": peak_rss_mb(), "paths": {}}
     for n in names:
         med = statistics.median(secs[n])
@@ -309,8 +310,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             row["counts"] = counts[n]
         res["paths"][n] = row
     res["ratio_b_over_a"] = res["paths"]["b"]["docs_per_s"] / res["paths"]["a"]["docs_per_s"]
-    if "a@default" in res["paths"]:
-        res["ratio_b_over_a_same_model"] = res["paths"]["b"]["docs_per_s"] / res["paths"]["a@default"]["docs_per_s"]
+
     if args.cold:
         res["cold"] = {n: cold_start(n, args) for n in names}
     if args.sweep:
@@ -323,17 +323,16 @@ def markdown(res: dict[str, Any]) -> str:
     lines = [f"corpus: {c['documents']} documents ({c['unique_documents']} unique dev), {c['tokens']:,} "
              f"tokens; threads {c['threads']}, batch {c['batch_size']}, {c['rounds']} rounds (median)", ""]
     cold = res.get("cold", {})
-    lines.append("| path | docs/s | best docs/s | tokens/s | vs (a) | vs (a@default) | span F1 | event F1 strict "
+    lines.append("| path | docs/s | best docs/s | tokens/s | vs (a) | span F1 | event F1 strict "
                  "| event F1 relaxed | seed events = (b) | cold start s | peak RSS MB | load avg |")
-    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
     a = res["paths"]["a"]["docs_per_s"]
-    a_same = res["paths"].get("a@default", res["paths"]["a"])["docs_per_s"]
     for n, p in res["paths"].items():
         cs = cold.get(n, {})
         load = "/".join(f"{x:.1f}" for x in p["load_avg_1min"])
         lines.append(
             f"| {n} | {p['docs_per_s']:.2f} | {p['best_docs_per_s']:.2f} | {p['tokens_per_s']:,.0f} "
-            f"| {p['docs_per_s'] / a:.2f}× | {p['docs_per_s'] / a_same:.2f}× "
+            f"| {p['docs_per_s'] / a:.2f}× "
             f"| {p['span_f1']:.3f} | {p['event_f1_strict']:.3f} | {p['event_f1_relaxed']:.3f} "
             f"| {'yes' if p['seed_events_identical_to_b'] else 'NO'} "
             f"| {cs.get('cold_s', float('nan')):.2f} | {cs.get('peak_rss_mb', float('nan')):.0f} | {load} |")
@@ -374,13 +373,11 @@ def markdown(res: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default=None, help="kr_event's model (default: the shipped default)")
-    p.add_argument("--baseline-model", default=str(ROOT / "models" / "kr-event-tagger"),
-                   help="the model the pipeline baseline (a) runs (default: the 12-layer tagger)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--min-docs", type=int, default=200)
-    p.add_argument("--variants", default=",".join(v for v in VARIANTS if v != "b"),
+    p.add_argument("--variants", default=",".join(["a@fast"] + [v for v in VARIANTS if v != "b"]),
                    help="comma list of (b) variants to run too, or 'none' (default: all)")
     p.add_argument("--no-cold", dest="cold", action="store_false", help="skip the fresh-process cold starts")
     p.add_argument("--sweep", action="store_true", help="also time (b) over threads 1/2 × batch 1/4/16/32")
@@ -396,12 +393,11 @@ def main(argv: list[str] | None = None) -> int:
         child(args._child, args)
         return 0
     args.variants = [] if args.variants in ("", "none") else args.variants.split(",")
-    unknown = [v for v in args.variants if v not in VARIANTS]
+    unknown = [v for v in args.variants if v not in VARIANTS and v not in BASELINES]
     if unknown:
         p.error(f"unknown variants {unknown}; known: {', '.join(VARIANTS)}")
-    for m in (args.model, args.baseline_model):
-        if not (Path(m) / "config.json").is_file():
-            p.error(f"no model at {m}")
+    if not (Path(args.model) / "config.json").is_file():
+        p.error(f"no model at {args.model}")
     res = bench(args)
     if args.save:
         Path(args.save).parent.mkdir(parents=True, exist_ok=True)

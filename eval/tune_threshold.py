@@ -26,7 +26,7 @@ def main() -> None:
     tagged = tagger.tag([d.text for d in docs])
     print(f"{len(docs)} {a.split} documents")
     print(f"{'floor':>6} {'span F1':>8} {'strict':>7} {'relaxed':>8}")
-    for floor in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7):
+    for floor in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85):
         pred = {}
         for d, spans in zip(docs, tagged):
             kept = [s for s in spans if s.score >= floor]

@@ -52,10 +52,10 @@ def add_parser(sub: Any) -> None:
                    help="skip records already in the output (JSONL/CSV) and append the rest")
     p.add_argument("--batch-size", type=_positive, default=16, help="documents per batch (default: 16)")
     p.add_argument("--threads", type=_positive, help="CPU threads for the model")
-    p.add_argument("--model", help="model folder (default: the shipped model or $KR_EVENT_MODEL)")
+    p.add_argument("--model", help="model folder or shipped model name: accurate (default), fast; or $KR_EVENT_MODEL")
     p.add_argument("--device", help="torch device, e.g. cpu, cuda, cuda:1 (default: cuda if available)")
-    p.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
-                   help="encoder precision: auto = bf16 where the CPU/GPU computes it natively (default)")
+    p.add_argument("--precision", choices=("fp32", "bf16", "auto"), default="fp32",
+                   help="encoder precision (default fp32); auto = bf16 where the CPU/GPU computes it natively")
     p.add_argument("--prefilter", action="store_true",
                    help="run the encoder only on windows with an award cue (events only; dates elsewhere are lost)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
