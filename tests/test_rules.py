@@ -69,6 +69,11 @@ CASES = [
     ("<AWARD>제9회 수필 공모전</AWARD> <TIER>우수상</TIER>은 ▲<RECIPIENT>김동수</RECIPIENT>(횡성·농업) "
      "▲<RECIPIENT>박준혁</RECIPIENT>(평창) 씨와 <RECIPIENT>하지원</RECIPIENT> 씨의 ‘아침’과 <RECIPIENT>류상철</RECIPIENT> 씨에게 돌아갔다.",
      None, [(n, "제9회 수필 공모전", "우수상", None, None) for n in ("김동수", "박준혁", "하지원", "류상철")]),
+    # 구는 refers to the winner named in the title/lead, not to the name repeated most often
+    ("<RECIPIENT>가람구</RECIPIENT>, 행정 평가에서 영예\n구는 <AWARD>2022 행정 평가</AWARD>에서 <TIER>대상</TIER>을 받았다. "
+     "<RECIPIENT>나래동</RECIPIENT>은 별도로 <AWARD>2022 마을 발표회</AWARD>에서 <TIER>우수상</TIER>을 받았다. "
+     "<RECIPIENT>나래동</RECIPIENT> 주민들이 기뻐했다.", None,
+     [("가람구", "2022 행정 평가", "대상", None, None), ("나래동", "2022 마을 발표회", "우수상", None, None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

@@ -55,8 +55,13 @@ def _clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int
     return left, (m.start() if m else e)
 
 
-def _main_body(spans: Sequence[Span]) -> str | None:
-    """The document's main body: most frequent recipient, earliest on ties."""
+def _main_body(text: str, spans: Sequence[Span], sents: list[tuple[int, int]]) -> str | None:
+    """The document's main body, which 구는/시는/군은 refer to: the first winner named in the
+    title/lead area, else the most frequent recipient, earliest on ties."""
+    lead_end = _lead_end(text, sents)
+    in_lead = [s for s in spans if s.label == "RECIPIENT" and s.start < lead_end]
+    if in_lead:
+        return in_lead[0].text
     surface = [s.text for s in spans if s.label == "RECIPIENT"]
     names = [normalize_value(t) or t for t in surface]
     if not names:
@@ -64,6 +69,18 @@ def _main_body(spans: Sequence[Span]) -> str | None:
     counts = Counter(names)
     best = max(counts, key=lambda n: (counts[n], -names.index(n)))
     return surface[names.index(best)]
+
+
+def _lead_end(text: str, sents: list[tuple[int, int]]) -> int:
+    """End of the title + lead: the first `lead_sentences` sentences with real prose (page
+    furniture such as "본문 바로가기" or "닫기" does not count)."""
+    want = load("rules")["lead_sentences"]
+    for s, e in sents:
+        if len(_rx("hangul").findall(text, s, e)) >= 8:
+            want -= 1
+            if want == 0:
+                return e
+    return len(text)
 
 
 def _recipient_chain(text: str, recips: list[Span], idx: int, tiers: Sequence[Span] = ()) -> list[Span]:
@@ -140,7 +157,7 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
     spans = sorted(spans, key=lambda s: s.start)
     by = {lab: [s for s in spans if s.label == lab] for lab in ("AWARD", "TIER", "ORGANIZER", "DATE", "RECIPIENT")}
     sents = sentences(text) or [(0, len(text))]
-    main = _main_body(spans)
+    main = _main_body(text, spans, sents)
     mentions: list[_Mention] = []
     for tier in by["TIER"]:
         if not _rx("tier_head").search(tier.text) or _rx("not_tier").match(tier.text):

@@ -161,3 +161,4 @@ def same_place(a: str, b: str) -> bool:
     a, b = "".join(a.split()), "".join(b.split())
     short, long_ = sorted((a, b), key=len)
     return len(short) >= 2 and long_[:-1] == short and long_[-1] in "시군구도"
+
