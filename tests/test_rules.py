@@ -74,6 +74,10 @@ CASES = [
      "<RECIPIENT>나래동</RECIPIENT>은 별도로 <AWARD>2022 마을 발표회</AWARD>에서 <TIER>우수상</TIER>을 받았다. "
      "<RECIPIENT>나래동</RECIPIENT> 주민들이 기뻐했다.", None,
      [("가람구", "2022 행정 평가", "대상", None, None), ("나래동", "2022 마을 발표회", "우수상", None, None)]),
+    # the winner's fullest name: with the title the document gives it elsewhere
+    ("한빛고 <RECIPIENT>김서윤 학생</RECIPIENT>이 글쓰기 대회에서 입상했다. <RECIPIENT>김서윤</RECIPIENT>은 "
+     "<AWARD>제15회 글쓰기 대회</AWARD>에서 <TIER>대상</TIER>을 받았다.", None,
+     [("김서윤 학생", "제15회 글쓰기 대회", "대상", None, None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

@@ -184,7 +184,7 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
     extra = _award_mentions(text, sents, groups, by, published)
     dated = [_dated(text, g.members + extra.get(id(g), [])) for g in groups]
     _share_dates(groups, dated)
-    return [_event(text, g, extra.get(id(g), []), by["ORGANIZER"], d) for g, d in zip(groups, dated)]
+    return [_event(text, g, extra.get(id(g), []), by["ORGANIZER"], d, by["RECIPIENT"]) for g, d in zip(groups, dated)]
 
 
 def _dated(text: str, ms: list[_Mention]) -> _Mention:
@@ -309,7 +309,15 @@ def _award_mentions(text: str, sents: list[tuple[int, int]], groups: list[_Group
     return extra
 
 
-def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span], dated: _Mention) -> AwardEvent:
+def _with_title(name: str, recipients_in_doc: Sequence[Span]) -> str:
+    """"김서윤" -> "김서윤 학생" when the document also names the winner with a title."""
+    titled = [r.text for r in recipients_in_doc
+              if r.text.startswith(name + " ") and _rx("person_title").fullmatch(r.text[len(name) + 1:])]
+    return max(titled, key=len, default=name)
+
+
+def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span], dated: _Mention,
+           recipients_in_doc: Sequence[Span] = ()) -> AwardEvent:
     ms = g.members + extra
     award = g.award()
     organizer = choose_organizer(
@@ -321,6 +329,6 @@ def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span],
     conf = score * (0.85 if g.main else 1.0) * (1.0 if award else 0.6)
     sents = sorted({m.sentence for m in g.members})
     return AwardEvent(
-        recipient=full_form(g.recipient, text), award=" ".join(award.text.split()) if award else None,
+        recipient=_with_title(full_form(g.recipient, text), recipients_in_doc), award=" ".join(award.text.split()) if award else None,
         tier=max((m.tier.text for m in g.members), key=len), organizer=organizer, date=dated.date, date_text=dated.date_text,
         confidence=round(conf, 4), evidence=[Evidence(s, e, text[s:e]) for s, e in sents], mentions=spans)
