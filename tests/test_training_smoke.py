@@ -125,3 +125,20 @@ def test_distill_loss_is_zero_kd_when_student_equals_teacher():
     labels[0, 1] = 3  # one gold label: with alpha=0 only cross-entropy on that token is left
     ce = torch.nn.functional.cross_entropy(logits[0, 1:2], torch.tensor([3]))
     assert distill_loss(logits, labels, logits, mask, alpha=0.0, temperature=2.0).item() == pytest.approx(ce.item(), rel=1e-5)
+
+
+def test_unlabeled_documents_carry_no_gold_labels(tiny_base):
+    from transformers import AutoTokenizer
+
+    from kr_event.corpus.annotated import AnnotatedDoc
+    from kr_event.tagger.labels import IGNORE
+    from kr_event.training.dataset import to_dataset
+
+    tok = AutoTokenizer.from_pretrained(tiny_base)
+    cfg = TrainConfig(max_length=32, stride=8)
+    text = "종로구가 22일 대통령상을 받았다. " * 4
+    spans = [{"label": "RECIPIENT", "start": 0, "end": 3, "text": "종로구"}]
+    labelled = to_dataset([AnnotatedDoc("a", text, spans)], tok, cfg)
+    unlabelled = to_dataset([AnnotatedDoc("b", text, [], meta={"unlabeled": True})], tok, cfg)
+    assert any(v not in (IGNORE, 0) for row in labelled["labels"] for v in row)  # gold reaches the labels
+    assert len(unlabelled) == len(labelled) and all(v == IGNORE for row in unlabelled["labels"] for v in row)
