@@ -49,11 +49,12 @@ def seqeval_metrics(pred_ids, label_ids) -> dict[str, float]:
     return out
 
 
-def _resolve(path: str, root: Path) -> Path:
+def _resolve(path: str, root: Path, hint: str = "") -> Path:
+    """A model folder given absolute or relative to the repository root."""
     p = Path(path)
     p = p if p.is_absolute() else root / p
     if not (p / "config.json").is_file():
-        raise ConfigError(f"model folder {p} not found (no config.json)")
+        raise ConfigError(f"model folder {p} not found (no config.json){hint}")
     return p
 
 
@@ -68,20 +69,16 @@ def train(cfg: TrainConfig, root: Path = REPO_ROOT) -> dict[str, Any]:
     transformers.set_seed(cfg.seed)
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
-    base = Path(cfg.base_model)
-    base = base if base.is_absolute() else root / base
-    if not (base / "config.json").is_file():
-        raise ConfigError(f"base model {base} not found: run `python -m kr_event.base.convert` first")
-    if cfg.teacher_model:  # a student keeps its teacher's tokenizer (and vocabulary)
-        base = _resolve(cfg.teacher_model, root)
-    tokenizer = AutoTokenizer.from_pretrained(base)
+    base = _resolve(cfg.base_model, root, hint=": run `python -m kr_event.base.convert` first")
+    teacher = _resolve(cfg.teacher_model, root) if cfg.teacher_model else None
+    # a student keeps its teacher's tokenizer (and vocabulary)
+    tokenizer = AutoTokenizer.from_pretrained(teacher or base)
     _check_versions(tokenizer)
 
     t0 = time.time()
     train_docs, dev_docs = training_documents(cfg, root)
     train_ds = to_dataset(train_docs, tokenizer, cfg)
     dev_ds = to_dataset(dev_docs, tokenizer, cfg) if dev_docs else None
-    teacher = _resolve(cfg.teacher_model, root) if cfg.teacher_model else None
     if teacher:
         from .distill import add_teacher_logits, make_student
 
