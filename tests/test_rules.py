@@ -78,6 +78,25 @@ CASES = [
     ("한빛고 <RECIPIENT>김서윤 학생</RECIPIENT>이 글쓰기 대회에서 입상했다. <RECIPIENT>김서윤</RECIPIENT>은 "
      "<AWARD>제15회 글쓰기 대회</AWARD>에서 <TIER>대상</TIER>을 받았다.", None,
      [("김서윤 학생", "제15회 글쓰기 대회", "대상", None, None)]),
+    # a list of prizes answers a list of winners in order, even without 각각 (a headline)
+    ("<RECIPIENT>가람전자</RECIPIENT>·<RECIPIENT>나래전기</RECIPIENT>, '<AWARD>2024 디자인 어워드</AWARD>' "
+     "<TIER>금상</TIER>·<TIER>은상</TIER>", None,
+     [("가람전자", "2024 디자인 어워드", "금상", None, None), ("나래전기", "2024 디자인 어워드", "은상", None, None)]),
+    # names listed together are two winners: a later 금상 of one never renames the other's event
+    ("<RECIPIENT>가람전자</RECIPIENT>와 <RECIPIENT>나래전기</RECIPIENT>가 <AWARD>2024 디자인 어워드</AWARD>에서 각각 "
+     "<TIER>금상</TIER>과 <TIER>은상</TIER>을 받았다. 심사는 3단계로 진행됐다. <TIER>금상</TIER>은 음성 리모컨이, "
+     "<RECIPIENT>나래전기</RECIPIENT>는 곡면 화면으로 <TIER>은상</TIER>을 받았다.", None,
+     [("가람전자", "2024 디자인 어워드", "금상", None, None), ("나래전기", "2024 디자인 어워드", "은상", None, None),
+      ("나래전기", "2024 디자인 어워드", "금상", None, None)]),
+    # a judging period ("1월부터 10월까지") is not the date of the prize; the report date is
+    ("<ORGANIZER>가람시</ORGANIZER>는 <AWARD>2022 재활용 평가</AWARD>에서 <RECIPIENT>나래구</RECIPIENT>가 "
+     "<TIER>대상</TIER>을 받았다고 <DATE>13일</DATE> 밝혔다. 평가는 <DATE>올해 1월</DATE>부터 <DATE>10월</DATE>까지 "
+     "진행됐다.", "2022-12-13",
+     [("나래구", "2022 재활용 평가", "대상", "가람시", "2022-12-13")]),
+    # a ceremony sentence before the prize gives its date when the prize's own sentences give none
+    ("<AWARD>제5회 농업인 대상</AWARD> 수상자가 가려졌다. 시상식은 <DATE>20일</DATE> 도청에서 열렸다. "
+     "<TIER>대상</TIER>은 <RECIPIENT>이정숙</RECIPIENT> 씨가 받았다. 이 씨는 <DATE>2016년</DATE> 귀농했다.",
+     "2020-11-20", [("이정숙", "제5회 농업인 대상", "대상", None, "2020-11-20")]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

@@ -118,11 +118,15 @@ def _pick_recipients(text: str, tier: Span, sent: tuple[int, int], recips: list[
 
 def _respectively(text: str, chain: list[Span], tier: Span, sent: tuple[int, int],
                   tiers: Sequence[Span]) -> list[Span]:
-    """"A와 B가 각각 최우수상과 우수상을": as many prizes as winners, paired in order."""
-    if len(chain) < 2 or not _rx("respectively").search(text, chain[-1].end, tier.start + 1):
+    """"A와 B가 각각 최우수상과 우수상을", "A·B, … 금상·은상": as many prizes as winners, paired in
+    order (a list of prizes without 각각 only when the prizes themselves form one list)."""
+    if len(chain) < 2:
         return chain
     listed = [t for t in tiers if chain[-1].end <= t.start < sent[1]]
     if len(listed) != len(chain) or tier not in listed:
+        return chain
+    one_list = all(_rx("tier_conjunction").fullmatch(text[a.end:b.start]) for a, b in zip(listed, listed[1:]))
+    if not (one_list or _rx("respectively").search(text, chain[-1].end, tier.start + 1)):
         return chain
     return [chain[listed.index(tier)]]
 
@@ -180,7 +184,7 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
             organizer=org, organizer_explicit=org is not None, date=date, date_text=date_text,
             date_rank=rank, spans=[tier] + ([award] if award else []) + recips,
             specific=_awards_in(by["AWARD"], sent) <= 1))
-    groups = _merge(mentions, main)
+    groups = _merge(mentions, main, _co_winners(text, sents, by["RECIPIENT"], by["TIER"]))
     extra = _award_mentions(text, sents, groups, by, published)
     dated = [_dated(text, g.members + extra.get(id(g), [])) for g in groups]
     _share_dates(groups, dated)
@@ -249,7 +253,20 @@ def _same_body(a: str, b: str) -> bool:
             or same_place(na or a, nb or b))
 
 
-def _merge(mentions: list[_Mention], main: str | None) -> list[_Group]:
+def _co_winners(text: str, sents: list[tuple[int, int]], recips: list[Span],
+                tiers: Sequence[Span]) -> set[frozenset[str]]:
+    """Names listed together ("삼성전자·한빛디스플레이", "A와 B가") are two winners, never a body
+    and its sub-unit."""
+    pairs: set[frozenset[str]] = set()
+    for sent in sents:
+        in_sent = [r for r in recips if sent[0] <= r.start < sent[1]]
+        for i in range(len(in_sent)):
+            names = {normalize_value(r.text) for r in _recipient_chain(text, in_sent, i, tiers)}
+            pairs.update(frozenset((a, b)) for a in names for b in names if a != b)
+    return pairs
+
+
+def _merge(mentions: list[_Mention], main: str | None, partners: set[frozenset[str]] = frozenset()) -> list[_Group]:
     threshold = load("rules")["merge_overlap"]
     groups: list[_Group] = []
     for m in mentions:
@@ -265,7 +282,8 @@ def _merge(mentions: list[_Mention], main: str | None) -> list[_Group]:
                 # the main body and a named sub-unit are one winner across sentences (summary vs
                 # detail), but two names in one sentence are two winners
                 who_ok = _same_body(g.recipient, name) or (
-                    (g.main or is_main) and all(x.sentence != m.sentence for x in g.members))
+                    (g.main or is_main) and all(x.sentence != m.sentence for x in g.members)
+                    and frozenset((normalize_value(g.recipient), normalize_value(name))) not in partners)
                 if same_tier and award_ok and who_ok:
                     home = g
                     break

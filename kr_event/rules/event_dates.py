@@ -28,8 +28,8 @@ def date_for(text: str, sent: tuple[int, int], anchor_pos: int, dates: list[Span
     best: tuple[str | None, str | None, int] = (None, None, 0)
     best_key = None
     for d in dates:
-        if not sent[0] <= d.start < sent[1]:
-            continue
+        if not sent[0] <= d.start < sent[1] or _rx("period_cue").match(text, d.end, sent[1]):
+            continue  # "올해 1월부터 10월까지": when it was judged, not when it was won
         r = resolve_date(d.text, document_anchor(text, d.start, published))
         if _rx("same_day").match(d.text):
             earlier = _last_stated_day(text, d.start, dates, published)
@@ -57,17 +57,25 @@ def mention_date(text: str, sents: list[tuple[int, int]], si: int, tier: Span, a
             best = d2
     if is_background(text, [sent]):
         return best
+    coarse = None
     if best[2] < 1 and si + 1 < len(sents) and not is_background(text, [sents[si + 1]]):
         # "…받았다고 8일 밝혔다. 대회는 지난 7일 열렸으며" (but not "…2019년에도 받은 바 있다")
-        d3 = date_for(text, sents[si + 1], sents[si + 1][0], dates, published)
-        if d3[2] >= 1:
+        nxt = sents[si + 1]
+        d3 = date_for(text, nxt, nxt[0], dates, published)
+        if d3[2] >= 3 or (d3[2] >= 1 and _rx("ceremony_cue").search(text, *nxt)):
             best = d3
+        elif d3[2] >= 1:
+            coarse = d3  # a year or month with no ceremony ("박 씨는 2016년 귀농해"): last resort
     if best[2] < 1:
-        for s2 in sents[si + 1:si + 1 + load("rules")["ceremony_reach"]]:
+        reach = load("rules")["ceremony_reach"]
+        # after the prize first ("…받았다. 시상식은 오는 10일"), then before ("시상식은 20일 열렸으며 …")
+        for s2 in sents[si + 1:si + 1 + reach] + sents[max(0, si - reach):si][::-1]:
             if _rx("ceremony_cue").search(text, *s2) and not is_background(text, [s2]):
                 d4 = date_for(text, s2, s2[0], dates, published)
                 if d4[2] >= 3:
                     return d4
+    if best[2] < 1 and coarse is not None:
+        best = coarse
     return best
 
 

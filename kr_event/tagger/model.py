@@ -239,10 +239,20 @@ class Tagger:
             start, end = trim_span(norm.text, start, end, enc.offsets[t1 - 1][0], name)
             start = word_start(norm.text, start, prev_end)
             end = word_end(norm.text, start, end, name)
+            o_start, o_end = norm.to_original(start, end)
+            last = spans[-1] if spans else None
+            if last is not None and (o_start < last.end or (o_start == last.end and o_start > 0
+                                                            and original[o_start - 1].isalnum())):
+                # the repairs made it overlap the previous span, or the model began a second
+                # entity inside a word ("어울|림터"): one entity of the same type, else drop it
+                if last.label == name and o_end > last.end:
+                    spans[-1] = Span(name, last.start, o_end, original[last.start:o_end],
+                                     min(last.score, score))
+                    prev_end = end
+                continue
             if end <= start or not keep_span(name, norm.text[start:end], score, self.min_score,
                                                        self.min_chars):
                 continue
             prev_end = end
-            o_start, o_end = norm.to_original(start, end)
             spans.append(Span(name, o_start, o_end, original[o_start:o_end], score))
         return spans
