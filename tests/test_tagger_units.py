@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from kr_event.tagger.edges import batchim, trailing_particle, trim_span
+from kr_event.tagger.edges import batchim, continues, trailing_particle, trim_span
 from kr_event.tagger.model import decode
 from kr_event.text import normalize
 from kr_event.text.sentences import sentences
@@ -101,3 +101,15 @@ def test_model_names_and_folders(tiny_model, monkeypatch):
     assert resolve_model_path("fast") == tiny_model         # a shipped model by name
     with pytest.raises(KrEventError, match="E030.*one of"):
         resolve_model_path("no-such-model")
+
+
+@pytest.mark.parametrize("text, prev_end, start, want", [
+    ("소리마을 어울림터", 7, 7, True),      # began inside the word the previous span ended in
+    ("소리마을 어울림터", 9, 7, True),      # overlaps the previous span after its repair
+    ("가람구 나래동", 3, 4, False),         # a new word: a new entity
+    ("가람구·나래동", 3, 4, False),
+    ("가람구와 나래동", 3, 5, False),
+    ("", 0, 0, False),
+])
+def test_continues(text, prev_end, start, want):
+    assert continues(text, prev_end, start) is want

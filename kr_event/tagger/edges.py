@@ -114,3 +114,10 @@ def word_end(text: str, start: int, end: int, label: str, max_forward: int = 3) 
     if new_end <= end or new_end - end > max_forward or (stop < len(text) and text[stop].isalnum()):
         return end
     return new_end
+
+
+def continues(text: str, prev_end: int, start: int) -> bool:
+    """A span that overlaps the previous one after the repairs, or begins inside the word the
+    previous one ended in ("소리마을 어울|림터"), is no entity of its own."""
+    return start < prev_end or (start == prev_end and start > 0 and text[start - 1].isalnum()
+                                and start < len(text) and text[start].isalnum())

@@ -15,7 +15,7 @@ from typing import Any, Sequence
 from ..errors import KrEventError
 from ..schema import Span
 from ..text import normalize
-from .edges import keep_span, trim_span, word_end, word_start
+from .edges import continues, keep_span, trim_span, word_end, word_start
 from .labels import ID2LABEL
 from .windows import encode, window_starts
 
@@ -241,10 +241,8 @@ class Tagger:
             end = word_end(norm.text, start, end, name)
             o_start, o_end = norm.to_original(start, end)
             last = spans[-1] if spans else None
-            if last is not None and (o_start < last.end or (o_start == last.end and o_start > 0
-                                                            and original[o_start - 1].isalnum())):
-                # the repairs made it overlap the previous span, or the model began a second
-                # entity inside a word ("어울|림터"): one entity of the same type, else drop it
+            if last is not None and continues(original, last.end, o_start):
+                # one entity of the same type ("어울|림터"), else a fragment to drop
                 if last.label == name and o_end > last.end:
                     spans[-1] = Span(name, last.start, o_end, original[last.start:o_end],
                                      min(last.score, score))
