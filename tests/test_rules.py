@@ -97,6 +97,17 @@ CASES = [
     ("<AWARD>제5회 농업인 대상</AWARD> 수상자가 가려졌다. 시상식은 <DATE>20일</DATE> 도청에서 열렸다. "
      "<TIER>대상</TIER>은 <RECIPIENT>이정숙</RECIPIENT> 씨가 받았다. 이 씨는 <DATE>2016년</DATE> 귀농했다.",
      "2020-11-20", [("이정숙", "제5회 농업인 대상", "대상", None, "2020-11-20")]),
+    # an earlier prize whose name starts with a body gets that body; a bare region gives way to
+    # the body the text says ran the contest
+    ("<RECIPIENT>홍성호</RECIPIENT> 씨가 <AWARD>제20회 가람도 농업인 대상</AWARD>에서 <TIER>대상</TIER>을 받았다. "
+     "그는 2017년 <AWARD>제14회 괴산군 농업인상</AWARD>에서도 <TIER>우수상</TIER>을 받은 바 있다.", None,
+     [("홍성호", "제20회 가람도 농업인 대상", "대상", None, None),
+      ("홍성호", "제14회 괴산군 농업인상", "우수상", "괴산군", None)]),
+    ("<ORGANIZER>경기음악교육협회</ORGANIZER>가 주최한 <AWARD>제9회 경기 청소년 관현악 경연대회</AWARD>에서 "
+     "<RECIPIENT>하모니아 오케스트라</RECIPIENT>가 <TIER>금상</TIER>을 받았다.", None,
+     [("하모니아 오케스트라", "제9회 경기 청소년 관현악 경연대회", "금상", "경기음악교육협회", None)]),
+    ("<RECIPIENT>가람은행</RECIPIENT>이 <AWARD>2019 한국금융신보 금융대상</AWARD>에서 <TIER>대상</TIER>을 받았다.", None,
+     [("가람은행", "2019 한국금융신보 금융대상", "대상", "한국금융신보", None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

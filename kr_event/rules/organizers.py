@@ -58,17 +58,22 @@ def choose_organizer(text: str, stated: Sequence[str], award: str | None, anchor
     the event's mentions."""
     if stated:
         return stated[0]
+    implied = implied_organizer(award) if award else None
+    if implied and not _rx("bare_region").match(implied):
+        return implied  # "서울시 자치회관 우수사례 발표회" -> 서울시, an earlier prize's too
     if is_background(text, sentences):
         return None
-    if award and (implied := implied_organizer(award)):
-        # a bare region ("전남 마을가꾸기 콘테스트") is its government; "서울시" stays as written
-        return canonical_body(implied) if _rx("bare_region").match(implied) else implied
-    if not orgs or not anchors:
-        return None
-    dist = {id(o): min(abs(o.start - a) for a in anchors) for o in orgs}
+    dist = {id(o): min(abs(o.start - a) for a in anchors) for o in orgs} if anchors else {}
     cued = [o for o in orgs if _cue_rank(text, o, len(text)) is not None]
     window = load("rules")["organizer_window"]
-    near = [o for o in cued if dist[id(o)] <= window] or [
+    cued_near = [o for o in cued if dist.get(id(o), window + 1) <= window]
+    if implied:
+        # a bare region ("전남 마을가꾸기 콘테스트") is its government, unless the text says who
+        # ran it ("경기 청소년 관현악 경연대회" … "경기음악교육협회가 주최한")
+        return min(cued_near, key=lambda o: dist[id(o)]).text.strip() if cued_near else canonical_body(implied)
+    if not orgs or not anchors:
+        return None
+    near = cued_near or [
         o for o in orgs if any(s <= o.start < e for s, e in sentences)] or cued or list(orgs)
     return min(near, key=lambda o: dist[id(o)]).text.strip()
 
