@@ -108,6 +108,10 @@ CASES = [
      [("하모니아 오케스트라", "제9회 경기 청소년 관현악 경연대회", "금상", "경기음악교육협회", None)]),
     ("<RECIPIENT>가람은행</RECIPIENT>이 <AWARD>2019 한국금융신보 금융대상</AWARD>에서 <TIER>대상</TIER>을 받았다.", None,
      [("가람은행", "2019 한국금융신보 금융대상", "대상", "한국금융신보", None)]),
+    # a division before the prize and a "winner" word after it are not part of the tier
+    ("<AWARD>제27회 시조 백일장</AWARD>에서 <RECIPIENT>유다현 학생</RECIPIENT>이 <TIER>고등부 장원</TIER>을 차지했다. "
+     "<RECIPIENT>가람군</RECIPIENT>은 <AWARD>2023 통계 경진대회</AWARD>에서 <TIER>우수상 수상기관</TIER>으로 뽑혔다.", None,
+     [("유다현 학생", "제27회 시조 백일장", "장원", None, None), ("가람군", "2023 통계 경진대회", "우수상", None, None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

@@ -158,7 +158,7 @@ def _sentence_of(sents: list[tuple[int, int]], pos: int) -> int:
 
 
 def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None) -> list[AwardEvent]:
-    spans = sorted(spans, key=lambda s: s.start)
+    spans = sorted((_without_division(s) for s in spans), key=lambda s: s.start)
     by = {lab: [s for s in spans if s.label == lab] for lab in ("AWARD", "TIER", "ORGANIZER", "DATE", "RECIPIENT")}
     sents = sentences(text) or [(0, len(text))]
     main = _main_body(text, spans, sents)
@@ -189,6 +189,19 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
     dated = [_dated(text, g.members + extra.get(id(g), [])) for g in groups]
     _share_dates(groups, dated)
     return [_event(text, g, extra.get(id(g), []), by["ORGANIZER"], d, by["RECIPIENT"]) for g, d in zip(groups, dated)]
+
+
+def _without_division(span: Span) -> Span:
+    """"고등부 장원" -> "장원", "우수상 수상기관" -> "우수상": who competed or won is not the prize."""
+    if span.label != "TIER":
+        return span
+    head = _rx("tier_division").match(span.text)
+    tail = _rx("tier_winner_suffix").search(span.text)
+    a = head.end() if head else 0
+    b = tail.start() if tail else len(span.text)
+    if (a, b) == (0, len(span.text)) or b <= a:
+        return span
+    return Span(span.label, span.start + a, span.start + b, span.text[a:b], span.score)
 
 
 def _dated(text: str, ms: list[_Mention]) -> _Mention:
