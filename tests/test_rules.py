@@ -112,6 +112,12 @@ CASES = [
     ("<AWARD>제27회 시조 백일장</AWARD>에서 <RECIPIENT>유다현 학생</RECIPIENT>이 <TIER>고등부 장원</TIER>을 차지했다. "
      "<RECIPIENT>가람군</RECIPIENT>은 <AWARD>2023 통계 경진대회</AWARD>에서 <TIER>우수상 수상기관</TIER>으로 뽑혔다.", None,
      [("유다현 학생", "제27회 시조 백일장", "장원", None, None), ("가람군", "2023 통계 경진대회", "우수상", None, None)]),
+    # an office stands for its body; a headline's short name (충북) is the body named in full
+    ("<RECIPIENT>가람1동 주민센터</RECIPIENT>가 <AWARD>2019 민원실 평가</AWARD>에서 <TIER>우수기관</TIER>으로 뽑혔다.", None,
+     [("가람1동", "2019 민원실 평가", "우수기관", None, None)]),
+    ("<AWARD>디지털 혁신평가</AWARD>…<RECIPIENT>충북</RECIPIENT> <TIER>최우수상</TIER>\n<AWARD>2023년 디지털 혁신평가</AWARD>에서 "
+     "<RECIPIENT>충청북도</RECIPIENT>가 <TIER>최우수상</TIER>을 받았다.", None,
+     [("충청북도", "2023년 디지털 혁신평가", "최우수상", None, None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

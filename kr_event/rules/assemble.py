@@ -158,7 +158,7 @@ def _sentence_of(sents: list[tuple[int, int]], pos: int) -> int:
 
 
 def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None) -> list[AwardEvent]:
-    spans = sorted((_without_division(s) for s in spans), key=lambda s: s.start)
+    spans = sorted((_trimmed(s) for s in spans), key=lambda s: s.start)
     by = {lab: [s for s in spans if s.label == lab] for lab in ("AWARD", "TIER", "ORGANIZER", "DATE", "RECIPIENT")}
     sents = sentences(text) or [(0, len(text))]
     main = _main_body(text, spans, sents)
@@ -191,12 +191,17 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
     return [_event(text, g, extra.get(id(g), []), by["ORGANIZER"], d, by["RECIPIENT"]) for g, d in zip(groups, dated)]
 
 
-def _without_division(span: Span) -> Span:
-    """"고등부 장원" -> "장원", "우수상 수상기관" -> "우수상": who competed or won is not the prize."""
-    if span.label != "TIER":
+_EDGE_RULES = {"TIER": ("tier_division", "tier_winner_suffix"), "RECIPIENT": (None, "recipient_office_suffix")}
+
+
+def _trimmed(span: Span) -> Span:
+    """"고등부 장원" -> "장원", "우수상 수상기관" -> "우수상": who competed or won is not the prize;
+    "길음1동 주민센터" -> "길음1동": the office stands for its body."""
+    if span.label not in _EDGE_RULES:
         return span
-    head = _rx("tier_division").match(span.text)
-    tail = _rx("tier_winner_suffix").search(span.text)
+    head_rule, tail_rule = _EDGE_RULES[span.label]
+    head = _rx(head_rule).match(span.text) if head_rule else None
+    tail = _rx(tail_rule).search(span.text) if tail_rule else None
     a = head.end() if head else 0
     b = tail.start() if tail else len(span.text)
     if (a, b) == (0, len(span.text)) or b <= a:
@@ -262,7 +267,8 @@ def _years_differ(a: str, b: str) -> bool:
 
 def _same_body(a: str, b: str) -> bool:
     na, nb = normalize_value(a), normalize_value(b)
-    return (na == nb or canonical_body(na or a) == canonical_body(nb or b) or expanded(na or a) == expanded(nb or b)
+    return (na == nb or normalize_value(canonical_body(a)) == normalize_value(canonical_body(b))
+            or expanded(na or a) == expanded(nb or b)
             or same_place(na or a, nb or b))
 
 
