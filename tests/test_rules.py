@@ -118,6 +118,16 @@ CASES = [
     ("<AWARD>디지털 혁신평가</AWARD>…<RECIPIENT>충북</RECIPIENT> <TIER>최우수상</TIER>\n<AWARD>2023년 디지털 혁신평가</AWARD>에서 "
      "<RECIPIENT>충청북도</RECIPIENT>가 <TIER>최우수상</TIER>을 받았다.", None,
      [("충청북도", "2023년 디지털 혁신평가", "최우수상", None, None)]),
+    # a prize as topic ("우수상은 …"): its winners follow it, up to the next prize
+    ("<AWARD>2022 청년 창업 경진대회</AWARD> <TIER>최우수상</TIER>은 <RECIPIENT>남도윤 대표</RECIPIENT>가, <TIER>우수상</TIER>은 "
+     "▲담양 ‘대숲공방’ <RECIPIENT>조하람 대표</RECIPIENT> ▲해남 <RECIPIENT>정민재 대표</RECIPIENT>가 각각 차지했다.", None,
+     [("남도윤 대표", "2022 청년 창업 경진대회", "최우수상", None, None),
+      ("조하람 대표", "2022 청년 창업 경진대회", "우수상", None, None),
+      ("정민재 대표", "2022 청년 창업 경진대회", "우수상", None, None)]),
+    # a count of winners, and the next sentence (with no prize of its own) names them
+    ("<AWARD>2023 데이터 평가</AWARD>에서 뽑힌 <TIER>우수기관</TIER>은 모두 64곳이다. 광역 중에서는 <RECIPIENT>가람시</RECIPIENT>와 "
+     "<RECIPIENT>나래도</RECIPIENT>가, 공공기관 중에서는 <RECIPIENT>다솜공사</RECIPIENT>가 이름을 올렸다.", None,
+     [(n, "2023 데이터 평가", "우수기관", None, None) for n in ("가람시", "나래도", "다솜공사")]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

@@ -104,8 +104,15 @@ def _recipient_chain(text: str, recips: list[Span], idx: int, tiers: Sequence[Sp
 
 
 def _pick_recipients(text: str, tier: Span, sent: tuple[int, int], recips: list[Span],
-                     main: str | None, tiers: Sequence[Span] = ()) -> tuple[list[Span], bool]:
+                     main: str | None, tiers: Sequence[Span] = (),
+                     next_sent: tuple[int, int] | None = None) -> tuple[list[Span], bool]:
     in_sent = [r for r in recips if sent[0] <= r.start < sent[1]]
+    if _rx("tier_topic").match(text, tier.end):
+        # "우수상은 ▲A ▲B가 차지했다": the winners follow the prize, up to the next prize
+        nxt = min((t.start for t in tiers if tier.end <= t.start < sent[1]), default=sent[1])
+        after = [r for r in in_sent if tier.end <= r.start < nxt]
+        if after:
+            return after, False
     c0, c1 = _clause_bounds(text, sent, tier.start)
     in_clause = [r for r in in_sent if c0 <= r.start < c1]
     pool = in_clause or [r for r in in_sent if r.end <= tier.start] or in_sent
@@ -113,6 +120,11 @@ def _pick_recipients(text: str, tier: Span, sent: tuple[int, int], recips: list[
         best = min(pool, key=lambda r: (abs(r.start - tier.start), r.start > tier.start))
         chain = _recipient_chain(text, in_sent, in_sent.index(best), tiers)
         return _respectively(text, chain, tier, sent, tiers), False
+    if next_sent is not None and _rx("winners_follow").search(text, *sent):
+        # "우수기관은 모두 64곳이다. … A와 B가 이름을 올렸다": the next sentence lists the winners
+        listed = [r for r in recips if next_sent[0] <= r.start < next_sent[1]]
+        if listed and not any(next_sent[0] <= t.start < next_sent[1] for t in tiers):
+            return listed, False
     return [], main is not None
 
 
@@ -172,7 +184,8 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
         si = _sentence_of(sents, tier.start)
         sent = sents[si]
         award = _pick_award(tier, sent, by["AWARD"])
-        recips, use_main = _pick_recipients(text, tier, sent, by["RECIPIENT"], main, by["TIER"])
+        recips, use_main = _pick_recipients(text, tier, sent, by["RECIPIENT"], main, by["TIER"],
+                                            sents[si + 1] if si + 1 < len(sents) else None)
         names = [r.text for r in recips] or ([main] if use_main and main else [])
         if not names:
             continue
