@@ -128,6 +128,10 @@ CASES = [
     ("<AWARD>2023 데이터 평가</AWARD>에서 뽑힌 <TIER>우수기관</TIER>은 모두 64곳이다. 광역 중에서는 <RECIPIENT>가람시</RECIPIENT>와 "
      "<RECIPIENT>나래도</RECIPIENT>가, 공공기관 중에서는 <RECIPIENT>다솜공사</RECIPIENT>가 이름을 올렸다.", None,
      [(n, "2023 데이터 평가", "우수기관", None, None) for n in ("가람시", "나래도", "다솜공사")]),
+    # "…" ends a headline clause: each winner keeps its own prize
+    ("<RECIPIENT>가람건설</RECIPIENT>, <AWARD>건설안전 경진대회</AWARD> '<TIER>대상</TIER>'…<RECIPIENT>나래건설</RECIPIENT> "
+     "<TIER>우수상</TIER>", None,
+     [("가람건설", "건설안전 경진대회", "대상", None, None), ("나래건설", "건설안전 경진대회", "우수상", None, None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]
