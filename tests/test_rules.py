@@ -93,6 +93,9 @@ CASES = [
      "<TIER>대상</TIER>을 받았다고 <DATE>13일</DATE> 밝혔다. 평가는 <DATE>올해 1월</DATE>부터 <DATE>10월</DATE>까지 "
      "진행됐다.", "2022-12-13",
      [("나래구", "2022 재활용 평가", "대상", "가람시", "2022-12-13")]),
+    ("<ORGANIZER>가람도</ORGANIZER>는 도내 시군의 <DATE>상반기</DATE> 실적을 점검한 <AWARD>2016년 일자리 평가</AWARD>에서 "
+     "<RECIPIENT>나래시</RECIPIENT>를 <TIER>최우수기관</TIER>으로 선정했다고 <DATE>7일</DATE> 밝혔다.", "2016-09-08",
+     [("나래시", "2016년 일자리 평가", "최우수기관", "가람도", "2016-09-07")]),
     # a ceremony sentence before the prize gives its date when the prize's own sentences give none
     ("<AWARD>제5회 농업인 대상</AWARD> 수상자가 가려졌다. 시상식은 <DATE>20일</DATE> 도청에서 열렸다. "
      "<TIER>대상</TIER>은 <RECIPIENT>이정숙</RECIPIENT> 씨가 받았다. 이 씨는 <DATE>2016년</DATE> 귀농했다.",

@@ -28,7 +28,8 @@ def date_for(text: str, sent: tuple[int, int], anchor_pos: int, dates: list[Span
     best: tuple[str | None, str | None, int] = (None, None, 0)
     best_key = None
     for d in dates:
-        if not sent[0] <= d.start < sent[1] or _rx("period_cue").match(text, d.end, sent[1]):
+        if not sent[0] <= d.start < sent[1] or _rx("period_cue").match(text, d.end, sent[1]) \
+                or _rx("period_date").search(d.text):
             continue  # "올해 1월부터 10월까지": when it was judged, not when it was won
         r = resolve_date(d.text, document_anchor(text, d.start, published))
         if _rx("same_day").match(d.text):
