@@ -135,6 +135,13 @@ CASES = [
     ("<RECIPIENT>가람건설</RECIPIENT>, <AWARD>건설안전 경진대회</AWARD> '<TIER>대상</TIER>'…<RECIPIENT>나래건설</RECIPIENT> "
      "<TIER>우수상</TIER>", None,
      [("가람건설", "건설안전 경진대회", "대상", None, None), ("나래건설", "건설안전 경진대회", "우수상", None, None)]),
+    # a known short name is written out when the document writes the full name; a team named
+    # with and without its school is one winner
+    ("<RECIPIENT>전남도</RECIPIENT>가 <AWARD>2021년 귀농 평가</AWARD>에서 <TIER>우수기관</TIER>에 올랐다. 전라남도 관계자는 기뻐했다.",
+     None, [("전라남도", "2021년 귀농 평가", "우수기관", None, None)]),
+    ("<RECIPIENT>운정중 태권도부</RECIPIENT>, <AWARD>품새 대회</AWARD> <TIER>1위</TIER>\n<RECIPIENT>태권도부</RECIPIENT>가 "
+     "<AWARD>제14회 품새 대회</AWARD>에서 <TIER>1위</TIER>를 차지했다.", None,
+     [("운정중 태권도부", "제14회 품새 대회", "1위", None, None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

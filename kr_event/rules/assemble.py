@@ -279,6 +279,9 @@ def _years_differ(a: str, b: str) -> bool:
 
 
 def _same_body(a: str, b: str) -> bool:
+    short, long_ = sorted((" ".join(a.split()), " ".join(b.split())), key=len)
+    if " " in long_ and " " not in short and long_.endswith(" " + short):
+        return True  # "운정중 태권도부" and "태권도부": the name without its affiliation
     na, nb = normalize_value(a), normalize_value(b)
     return (na == nb or normalize_value(canonical_body(a)) == normalize_value(canonical_body(b))
             or expanded(na or a) == expanded(nb or b)
@@ -323,9 +326,10 @@ def _merge(mentions: list[_Mention], main: str | None, partners: set[frozenset[s
                 groups.append(_Group(name, is_main, [m]))
             else:
                 home.members.append(m)
-                if home.main and not is_main:  # a named sub-unit beats the main body
+                same = _same_body(home.recipient, name)
+                if home.main and not is_main and not same:  # a named sub-unit beats the main body
                     home.recipient, home.main = name, False
-                elif _same_body(home.recipient, name) and len(name) > len(home.recipient):
+                elif same and len(name) > len(home.recipient):
                     home.recipient = name  # the full name beats a short form (전남도 -> 전라남도)
     return groups
 

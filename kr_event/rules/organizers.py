@@ -154,6 +154,9 @@ def full_form(name: str, text: str) -> str:
             cand = name[: -len(short)] + full
             if cand in text:
                 return cand
+    canonical = canonical_body(name)
+    if canonical != "".join(name.split()) and canonical in text:
+        return canonical  # "전남도" -> "전라남도" when the document also writes it out
     if " " not in name and _rx("subunit").search(name):
         m = re.search(r"(?<![가-힣])(" + _rx("parent_body").pattern + r")\s" + re.escape(name), text)
         if m:
