@@ -142,6 +142,9 @@ CASES = [
     ("<RECIPIENT>운정중 태권도부</RECIPIENT>, <AWARD>품새 대회</AWARD> <TIER>1위</TIER>\n<RECIPIENT>태권도부</RECIPIENT>가 "
      "<AWARD>제14회 품새 대회</AWARD>에서 <TIER>1위</TIER>를 차지했다.", None,
      [("운정중 태권도부", "제14회 품새 대회", "1위", None, None)]),
+    # a shop name ending in 상 (밥상) is no prize even when tagged as one
+    ("<AWARD>제5회 요리 경연대회</AWARD>에서 ‘<TIER>바다밥상</TIER>’의 <RECIPIENT>정다은 셰프</RECIPIENT>가 <TIER>1위</TIER>를 "
+     "차지했다.", None, [("정다은 셰프", "제5회 요리 경연대회", "1위", None, None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

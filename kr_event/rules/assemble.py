@@ -176,7 +176,7 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
     main = _main_body(text, spans, sents)
     mentions: list[_Mention] = []
     for tier in by["TIER"]:
-        if not _rx("tier_head").search(tier.text) or _rx("not_tier").match(tier.text):
+        if not _rx("tier_head").search(tier.text) or _rx("not_tier").search(tier.text):
             # "고등부", "전남": a fragment; "수상기관": the winners, not a prize
             continue
         if _rx("tier_tally").match(text, tier.end):  # "대상 1곳, 최우수상 3곳이 선정됐다": a tally
