@@ -145,6 +145,10 @@ CASES = [
     # a shop name ending in 상 (밥상) is no prize even when tagged as one
     ("<AWARD>제5회 요리 경연대회</AWARD>에서 ‘<TIER>바다밥상</TIER>’의 <RECIPIENT>정다은 셰프</RECIPIENT>가 <TIER>1위</TIER>를 "
      "차지했다.", None, [("정다은 셰프", "제5회 요리 경연대회", "1위", None, None)]),
+    # the prize's sentence names the award in short; the event takes the full name given elsewhere
+    ("<RECIPIENT>가람구</RECIPIENT>는 <AWARD>2021년 공공데이터 활용 우수사례 평가</AWARD> 결과를 알렸다. "
+     "<AWARD>공공데이터 활용 평가</AWARD>에서 구는 <TIER>우수상</TIER>을 받았다.", None,
+     [("가람구", "2021년 공공데이터 활용 우수사례 평가", "우수상", None, None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

@@ -255,6 +255,20 @@ class _Group:
         return max((m.award for m in self.members if m.award), key=lambda a: len(a.text), default=None)
 
 
+def _contains(longer: str, short: Span | None) -> bool:
+    """Every word of the short name appears in the longer one, in order."""
+    if short is None:
+        return False
+    words, pos = longer.split(), 0
+    for w in short.text.split():
+        while pos < len(words) and words[pos] != w:
+            pos += 1
+        if pos == len(words):
+            return False
+        pos += 1
+    return not _years_differ(longer, short.text)
+
+
 def _award_overlap(a: str | None, b: str | None) -> float:
     a, b = normalize_value(a), normalize_value(b)
     if not a or not b:
@@ -373,7 +387,10 @@ def _with_title(name: str, recipients_in_doc: Sequence[Span]) -> str:
 def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span], dated: _Mention,
            recipients_in_doc: Sequence[Span] = ()) -> AwardEvent:
     ms = g.members + extra
-    award = g.award()
+    # the fullest name the document gives this award ("공공데이터 활용 평가" is the detail
+    # paragraph's short form of "2021년 공공데이터 활용 우수사례 평가")
+    award = max((m.award for m in ms if m.award and (m in g.members or _contains(m.award.text, g.award()))),
+                key=lambda a: len(a.text), default=None)
     organizer = choose_organizer(
         text, [m.organizer for m in ms if m.organizer], award.text if award else None,
         [s.start for m in ms for s in m.spans], sorted({m.sentence for m in ms}), orgs_in_doc)
