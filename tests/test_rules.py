@@ -149,6 +149,10 @@ CASES = [
     ("<RECIPIENT>가람구</RECIPIENT>는 <AWARD>2021년 공공데이터 활용 우수사례 평가</AWARD> 결과를 알렸다. "
      "<AWARD>공공데이터 활용 평가</AWARD>에서 구는 <TIER>우수상</TIER>을 받았다.", None,
      [("가람구", "2021년 공공데이터 활용 우수사례 평가", "우수상", None, None)]),
+    # a list of prizes with their own organizers: each award takes the one of its own item
+    ("<RECIPIENT>가람시</RECIPIENT>는 ▲<ORGANIZER>환경부</ORGANIZER> 주관 ‘<AWARD>2019 대기 평가</AWARD>’ <TIER>장려상</TIER> "
+     "▲<ORGANIZER>보건복지부</ORGANIZER> 주관 ‘<AWARD>2019 건강 평가</AWARD>’ <TIER>최우수상</TIER>을 받았다.", None,
+     [("가람시", "2019 대기 평가", "장려상", "환경부", None), ("가람시", "2019 건강 평가", "최우수상", "보건복지부", None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

@@ -190,7 +190,8 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
         if not names:
             continue
         a_sent = sents[_sentence_of(sents, award.start)] if award else sent
-        org = cued_organizer(text, a_sent, by["ORGANIZER"]) or cued_organizer(text, sent, by["ORGANIZER"])
+        org = cued_organizer(text, a_sent, by["ORGANIZER"], award.start if award else None) or \
+            cued_organizer(text, sent, by["ORGANIZER"], tier.start)
         date, date_text, rank = mention_date(text, sents, si, tier, award, a_sent, by["DATE"], published)
         mentions.append(_Mention(
             tier=tier, award=award, recipients=names, recipient_is_main=not recips, sentence=sent,
@@ -367,7 +368,7 @@ def _award_mentions(text: str, sents: list[tuple[int, int]], groups: list[_Group
         best, k = max(scored)
         if best < threshold:
             continue
-        org = cued_organizer(text, sent, by["ORGANIZER"])
+        org = cued_organizer(text, sent, by["ORGANIZER"], a.start)
         date, date_text, rank = date_for(text, sent, a.start, by["DATE"], published)
         g = awards[k][0]
         extra.setdefault(id(g), []).append(_Mention(

@@ -37,14 +37,21 @@ def _cue_rank(text: str, o: Span, limit: int) -> int | None:
     return None
 
 
-def cued_organizer(text: str, sent: tuple[int, int], orgs: Sequence[Span]) -> str | None:
+def cued_organizer(text: str, sent: tuple[int, int], orgs: Sequence[Span], anchor: int | None = None) -> str | None:
     """The sentence's ORGANIZER linked by a cue, the host (주최) before the runner (주관); a body
-    with no cue is a venue or a bystander, not the organizer."""
-    best: tuple[int, int] | None = None
-    for k, o in enumerate(orgs):
-        if sent[0] <= o.start < sent[1] and (rank := _cue_rank(text, o, sent[1])) is not None:
-            best = min(best or (rank, k), (rank, k))
-    return orgs[best[1]].text.strip() if best else None
+    with no cue is a venue or a bystander, not the organizer. In a list ("▲A부 주관 ‘X’ 대상
+    ▲B청 주관 ‘Y’ 우수상") the award at `anchor` takes the organizer of its own item."""
+    cued = [(rank, k) for k, o in enumerate(orgs)
+            if sent[0] <= o.start < sent[1] and (rank := _cue_rank(text, o, sent[1])) is not None]
+    if anchor is not None and cued:
+        starts = [m.end() for m in _rx("list_item_break").finditer(text, sent[0], anchor)]
+        item_start = starts[-1] if starts else sent[0]
+        nxt = _rx("list_item_break").search(text, anchor, sent[1])
+        item_end = nxt.start() if nxt else sent[1]
+        own = [c for c in cued if item_start <= orgs[c[1]].start < item_end]
+        if own and (starts or nxt):
+            cued = own
+    return orgs[min(cued)[1]].text.strip() if cued else None
 
 
 def is_background(text: str, sentences: Iterable[tuple[int, int]]) -> bool:
