@@ -162,7 +162,8 @@ def test_stdout_is_the_default_output(tiny_model, tmp_path, capsys):
 
 
 def test_csv_and_parquet_outputs_keep_every_record(extract, tmp_path):
-    recs_in = [{"id": f"d{i}", "text": KO if i % 3 else "   "} for i in range(7)]
+    # the tiny random tagger's spans are arbitrary: a longer text gives it room for several events
+    recs_in = [{"id": f"d{i}", "text": " ".join([KO] * 2) if i % 3 else "   "} for i in range(7)]
     src = write_jsonl(tmp_path / "in.jsonl", recs_in)
     _, ref = extract(src)
     expected = [(r["id"], max(1, len(r["events"]))) for r in ref]
@@ -219,7 +220,8 @@ def test_exit_0_when_all_fine(extract, tmp_path):
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_resume_after_torn_write_equals_a_clean_run(extract, tmp_path, fmt):
-    src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{i}", "text": KO[: 20 + 3 * i]} for i in range(12)]
+    two = " ".join([KO] * 2)  # room for the tiny random tagger to find several events
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{i}", "text": two[: 20 + 10 * i]} for i in range(12)]
                       + [{"id": "d3", "text": KO}])  # a duplicate: its E006 record must survive too
     ref, out = tmp_path / f"ref.{fmt}", tmp_path / f"out.{fmt}"
     assert extract(src, out=ref, args=["--batch-size", "4"])[0] == 1
