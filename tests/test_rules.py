@@ -153,6 +153,11 @@ CASES = [
     ("<RECIPIENT>가람시</RECIPIENT>는 ▲<ORGANIZER>환경부</ORGANIZER> 주관 ‘<AWARD>2019 대기 평가</AWARD>’ <TIER>장려상</TIER> "
      "▲<ORGANIZER>보건복지부</ORGANIZER> 주관 ‘<AWARD>2019 건강 평가</AWARD>’ <TIER>최우수상</TIER>을 받았다.", None,
      [("가람시", "2019 대기 평가", "장려상", "환경부", None), ("가람시", "2019 건강 평가", "최우수상", "보건복지부", None)]),
+    # only a unit (동, 과, 팀 …) stands in for the main body: another person's prize is their own
+    ("<RECIPIENT>채하람 학생</RECIPIENT>, ‘<AWARD>청소년 백일장</AWARD>’ <TIER>장원</TIER>\n"
+     "<RECIPIENT>채하람 학생</RECIPIENT>이 <AWARD>제22회 청소년 백일장</AWARD>에서 고등부 <TIER>장원</TIER>을 차지했다. "
+     "중등부 <TIER>장원</TIER>은 <RECIPIENT>봉다솜 학생</RECIPIENT>에게 돌아갔다.", None,
+     [("채하람 학생", "제22회 청소년 백일장", "장원", None, None), ("봉다솜 학생", "제22회 청소년 백일장", "장원", None, None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

@@ -331,8 +331,10 @@ def _merge(mentions: list[_Mention], main: str | None, partners: set[frozenset[s
                     for a in named)
                 # the main body and a named sub-unit are one winner across sentences (summary vs
                 # detail), but two names in one sentence are two winners
+                unit = name if g.main else g.recipient  # the one that is not the main body
                 who_ok = _same_body(g.recipient, name) or (
                     (g.main or is_main) and all(x.sentence != m.sentence for x in g.members)
+                    and bool(_rx("main_body_unit").search(unit))
                     and frozenset((normalize_value(g.recipient), normalize_value(name))) not in partners)
                 if same_tier and award_ok and who_ok:
                     home = g
