@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from kr_event.corpus.markup import parse_markup
-from kr_event.rules.assemble import assemble
+from kr_event.rules.assemble import _contracted, assemble
 from kr_event.rules.organizers import expanded, full_form, implied_organizer, same_place
 from kr_event.schema import Span
 
@@ -202,3 +202,13 @@ def test_short_forms_compare_equal(a, b, same):
                                         ("포항", "포항군청", False), ("시", "시청", False), ("경남", "경남교육청", False)])
 def test_same_place(a, b, same):
     assert same_place(a, b) is same
+
+
+@pytest.mark.parametrize("short, long_, same", [
+    ("경남교육청", "경상남도교육청", True), ("새결대병원", "새결대학교병원", True),
+    ("남구", "남동구", False),                    # too short to tell: two districts
+    ("하람손보", "하람손해보험", False),           # the kind of body (보험) is not kept
+    ("서울시청", "서울특별시", False), ("경남교육청", "경북교육청", False),
+])
+def test_contracted_names(short, long_, same):
+    assert _contracted(short, long_) is same

@@ -300,7 +300,20 @@ def _same_body(a: str, b: str) -> bool:
     na, nb = normalize_value(a), normalize_value(b)
     return (na == nb or normalize_value(canonical_body(a)) == normalize_value(canonical_body(b))
             or expanded(na or a) == expanded(nb or b)
-            or same_place(na or a, nb or b))
+            or same_place(na or a, nb or b) or _contracted("".join(short.split()), "".join(long_.split())))
+
+
+def _contracted(short: str, long_: str) -> bool:
+    """"경남교육청" / "경상남도교육청", "새결대병원" / "새결대학교병원": a headline's contraction keeps
+    the first syllable, the kind of body (the last two) and the order of what it keeps."""
+    if len(short) < 4 or len(long_) <= len(short) or short[0] != long_[0] or short[-2:] != long_[-2:]:
+        return False
+    pos = 0
+    for ch in short:
+        pos = long_.find(ch, pos) + 1
+        if pos == 0:
+            return False
+    return True
 
 
 def _co_winners(text: str, sents: list[tuple[int, int]], recips: list[Span],
