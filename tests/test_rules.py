@@ -158,6 +158,10 @@ CASES = [
      "<RECIPIENT>채하람 학생</RECIPIENT>이 <AWARD>제22회 청소년 백일장</AWARD>에서 고등부 <TIER>장원</TIER>을 차지했다. "
      "중등부 <TIER>장원</TIER>은 <RECIPIENT>봉다솜 학생</RECIPIENT>에게 돌아갔다.", None,
      [("채하람 학생", "제22회 청소년 백일장", "장원", None, None), ("봉다솜 학생", "제22회 청소년 백일장", "장원", None, None)]),
+    # prizes listed before their winners, paired in order by 각각
+    ("<AWARD>2020 어촌 경진대회</AWARD>의 <TIER>최우수상</TIER>과 <TIER>우수상</TIER>은 <RECIPIENT>동백섬 어촌계</RECIPIENT>와 "
+     "<RECIPIENT>솔밭2리 어촌계</RECIPIENT>가 각각 받았다.", None,
+     [("동백섬 어촌계", "2020 어촌 경진대회", "최우수상", None, None), ("솔밭2리 어촌계", "2020 어촌 경진대회", "우수상", None, None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

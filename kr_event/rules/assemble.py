@@ -135,10 +135,12 @@ def _respectively(text: str, chain: list[Span], tier: Span, sent: tuple[int, int
     if len(chain) < 2:
         return chain
     listed = [t for t in tiers if chain[-1].end <= t.start < sent[1]]
+    if tier.end <= chain[0].start:  # "최우수상과 우수상은 A와 B가 각각 받았다"
+        listed = [t for t in tiers if sent[0] <= t.start and t.end <= chain[0].start]
     if len(listed) != len(chain) or tier not in listed:
         return chain
     one_list = all(_rx("tier_conjunction").fullmatch(text[a.end:b.start]) for a, b in zip(listed, listed[1:]))
-    if not (one_list or _rx("respectively").search(text, chain[-1].end, tier.start + 1)):
+    if not (one_list or _rx("respectively").search(text, min(chain[-1].end, tier.end), sent[1])):
         return chain
     return [chain[listed.index(tier)]]
 
