@@ -112,7 +112,7 @@ def _pick_recipients(text: str, tier: Span, sent: tuple[int, int], recips: list[
         nxt = min((t.start for t in tiers if tier.end <= t.start < sent[1]), default=sent[1])
         after = [r for r in in_sent if tier.end <= r.start < nxt]
         if after:
-            return after, False
+            return _respectively(text, after, tier, sent, tiers), False
     c0, c1 = _clause_bounds(text, sent, tier.start)
     in_clause = [r for r in in_sent if c0 <= r.start < c1]
     pool = in_clause or [r for r in in_sent if r.end <= tier.start] or in_sent
@@ -134,12 +134,16 @@ def _respectively(text: str, chain: list[Span], tier: Span, sent: tuple[int, int
     order (a list of prizes without 각각 only when the prizes themselves form one list)."""
     if len(chain) < 2:
         return chain
-    listed = [t for t in tiers if chain[-1].end <= t.start < sent[1]]
-    if tier.end <= chain[0].start:  # "최우수상과 우수상은 A와 B가 각각 받았다"
+    before = tier.end <= chain[0].start  # "최우수상과 우수상은 A와 B가 각각 받았다"
+    if before:
         listed = [t for t in tiers if sent[0] <= t.start and t.end <= chain[0].start]
+    else:
+        listed = [t for t in tiers if chain[-1].end <= t.start < sent[1]]
     if len(listed) != len(chain) or tier not in listed:
         return chain
     one_list = all(_rx("tier_conjunction").fullmatch(text[a.end:b.start]) for a, b in zip(listed, listed[1:]))
+    if before and not one_list:
+        return chain
     if not (one_list or _rx("respectively").search(text, min(chain[-1].end, tier.end), sent[1])):
         return chain
     return [chain[listed.index(tier)]]
