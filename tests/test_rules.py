@@ -178,6 +178,10 @@ def test_pairing_truth_table(markup, published, want):
     ("매일경제 100대 기업", "매일경제"),
     ("대한민국 기술대상", None),
     ("평가", None),
+    ("2022 지방정부 공공데이터 분석 경진대회", None),  # generic words that end like a body
+    ("2022년 시도교육청 평가", None),
+    ("제7회 교육기부 대상", None),
+    ("2019 한국금융신보 금융대상", "한국금융신보"),
 ])
 def test_implied_organizer(award, organizer):
     assert implied_organizer(award) == organizer

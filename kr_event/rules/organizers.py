@@ -113,7 +113,7 @@ def implied_organizer(award: str) -> str | None:
     if len(words) < 2:  # the body must be followed by the contest's own name
         return None
     first = words[0]
-    if first in _known_bodies() or body.match(first):
+    if first in _known_bodies() or (body.match(first) and not _rx("generic_body").match(first)):
         return first
     return None
 
