@@ -13,6 +13,7 @@ from typing import Iterable, Sequence
 
 from ..lexicon import load
 from ..schema import Span
+from ..text.sentences import sentences
 
 _CUE_REACH = 12  # chars after a span in which its cue (주최/주관/…) must start
 
@@ -82,7 +83,16 @@ def choose_organizer(text: str, stated: Sequence[str], award: str | None, anchor
         return None
     near = cued_near or [
         o for o in orgs if any(s <= o.start < e for s, e in sentences)] or cued or list(orgs)
-    return min(near, key=lambda o: dist[id(o)]).text.strip()
+    nearest = min(near, key=lambda o: dist[id(o)])
+    if nearest in cued:  # "A부가 주최하고 B협회가 주관했으며": the host, from the same sentence
+        sent = _sentence_around(text, nearest.start)
+        rivals = [o for o in cued if sent[0] <= o.start < sent[1]]
+        return min(rivals, key=lambda o: (_cue_rank(text, o, sent[1]) or 0, dist.get(id(o), 0))).text.strip()
+    return nearest.text.strip()
+
+
+def _sentence_around(text: str, pos: int) -> tuple[int, int]:
+    return next(((s, e) for s, e in sentences(text) if s <= pos < e), (0, len(text)))
 
 
 @lru_cache(maxsize=None)
