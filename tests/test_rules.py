@@ -164,7 +164,7 @@ CASES = [
      [("동백섬 어촌계", "2020 어촌 경진대회", "최우수상", None, None), ("솔밭2리 어촌계", "2020 어촌 경진대회", "우수상", None, None)]),
     # the organizers are named in another sentence: the host (주최) before the runner (주관)
     ("<RECIPIENT>가람 이야기꾼</RECIPIENT>이 <AWARD>2019 도시재생 공모</AWARD>에서 <TIER>대상</TIER>을 받았다. 이번 공모는 "
-     "<ORGANIZER>국토교통부</ORGANIZER>가 주최하고 <ORGANIZER>도시재생협회</ORGANIZER>가 주관했다.", None,
+     "<ORGANIZER>도시재생협회</ORGANIZER>가 주관하고 <ORGANIZER>국토교통부</ORGANIZER>가 주최했다.", None,
      [("가람 이야기꾼", "2019 도시재생 공모", "대상", "국토교통부", None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
