@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -22,3 +23,9 @@ def particles() -> tuple[str, ...]:
 @lru_cache(maxsize=None)
 def strip_chars() -> str:
     return load("particles")["strip_chars"]
+
+
+@lru_cache(maxsize=None)
+def rule_pattern(name: str) -> re.Pattern[str]:
+    """A compiled pattern from the rule tables (`rules.json`)."""
+    return re.compile(load("rules")[name])

@@ -4,8 +4,9 @@ import datetime as dt
 import pytest
 
 from kr_event.corpus.markup import parse_markup
-from kr_event.rules.assemble import _contracted, assemble
+from kr_event.rules.assemble import assemble
 from kr_event.rules.organizers import expanded, full_form, implied_organizer, same_place
+from kr_event.rules.recipients import contracted
 from kr_event.schema import Span
 
 
@@ -223,4 +224,4 @@ def test_same_place(a, b, same):
     ("서울시청", "서울특별시", False), ("경남교육청", "경북교육청", False),
 ])
 def test_contracted_names(short, long_, same):
-    assert _contracted(short, long_) is same
+    assert contracted(short, long_) is same

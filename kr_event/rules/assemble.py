@@ -4,30 +4,23 @@ Each TIER mention becomes a candidate: its award (same clause/sentence, else the
 before), its recipient(s) (same clause, sentence, else the document's main body for anaphora
 and omitted subjects), its organizer and date (same sentence as an award mention). Candidates
 naming the same prize of the same award are merged; fields come from the most informative one.
+Who won is decided in recipients.py, which date in event_dates.py, who ran it in organizers.py.
 Patterns live in kr_event/data/ko/rules.json.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Sequence
 
 from ..lexicon import load
+from ..lexicon import rule_pattern as _rx
 from ..schema import AwardEvent, Evidence, Span
 from ..scoring.events import normalize_value
 from ..text.sentences import sentences
 from .event_dates import date_for, mention_date
-from .organizers import (canonical_body, choose_organizer, cued_organizer, expanded, full_form, is_background,
-                         same_place)
-
-
-
-@lru_cache(maxsize=None)
-def _rx(name: str) -> re.Pattern[str]:
-    return re.compile(load("rules")[name])
+from .organizers import choose_organizer, cued_organizer, full_form, is_background
+from .recipients import co_winners, main_body, pick_recipients, same_body, with_title
 
 
 @dataclass
@@ -44,109 +37,6 @@ class _Mention:
     date_rank: float = 0
     spans: list[Span] = field(default_factory=list)
     specific: bool = True  # its sentence names no other award (not a summary line)
-
-
-def _clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
-    s, e = sent
-    left = s
-    for m in _rx("clause_breaks").finditer(text, s, pos):
-        left = m.end()
-    m = _rx("clause_breaks").search(text, pos, e)
-    return left, (m.start() if m else e)
-
-
-def _main_body(text: str, spans: Sequence[Span], sents: list[tuple[int, int]]) -> str | None:
-    """The document's main body, which 구는/시는/군은 refer to: the first winner named in the
-    title/lead area, else the most frequent recipient, earliest on ties."""
-    lead_end = _lead_end(text, sents)
-    in_lead = [s for s in spans if s.label == "RECIPIENT" and s.start < lead_end]
-    if in_lead:
-        return in_lead[0].text
-    surface = [s.text for s in spans if s.label == "RECIPIENT"]
-    names = [normalize_value(t) or t for t in surface]
-    if not names:
-        return None
-    counts = Counter(names)
-    best = max(counts, key=lambda n: (counts[n], -names.index(n)))
-    return surface[names.index(best)]
-
-
-def _lead_end(text: str, sents: list[tuple[int, int]]) -> int:
-    """End of the title + lead: the first `lead_sentences` sentences with real prose (page
-    furniture such as "본문 바로가기" or "닫기" does not count)."""
-    want = load("rules")["lead_sentences"]
-    for s, e in sents:
-        if len(_rx("hangul").findall(text, s, e)) >= 8:
-            want -= 1
-            if want == 0:
-                return e
-    return len(text)
-
-
-def _recipient_chain(text: str, recips: list[Span], idx: int, tiers: Sequence[Span] = ()) -> list[Span]:
-    """The recipient at idx plus the ones joined to it by 와/과/,/및/▲ just before/after (a short
-    affiliation may sit between: "A 교사와 광주 B고 C 교사"); never across another prize."""
-    def joined(a: Span, b: Span) -> bool:
-        gap = _rx("recipient_gap_noise").sub("", text[a.end:b.start])  # "(횡성)", "씨의 ‘제목’"
-        return bool(_rx("recipient_conjunction").match(gap)) and not any(
-            a.end <= t.start < b.start for t in tiers)
-
-    chain = [recips[idx]]
-    j = idx
-    while j > 0 and joined(recips[j - 1], recips[j]):
-        chain.insert(0, recips[j - 1])
-        j -= 1
-    j = idx
-    while j + 1 < len(recips) and joined(recips[j], recips[j + 1]):
-        chain.append(recips[j + 1])
-        j += 1
-    return chain
-
-
-def _pick_recipients(text: str, tier: Span, sent: tuple[int, int], recips: list[Span],
-                     main: str | None, tiers: Sequence[Span] = (),
-                     next_sent: tuple[int, int] | None = None) -> tuple[list[Span], bool]:
-    in_sent = [r for r in recips if sent[0] <= r.start < sent[1]]
-    if _rx("tier_topic").match(text, tier.end):
-        # "우수상은 ▲A ▲B가 차지했다": the winners follow the prize, up to the next prize
-        nxt = min((t.start for t in tiers if tier.end <= t.start < sent[1]), default=sent[1])
-        after = [r for r in in_sent if tier.end <= r.start < nxt]
-        if after:
-            return _respectively(text, after, tier, sent, tiers), False
-    c0, c1 = _clause_bounds(text, sent, tier.start)
-    in_clause = [r for r in in_sent if c0 <= r.start < c1]
-    pool = in_clause or [r for r in in_sent if r.end <= tier.start] or in_sent
-    if pool:
-        best = min(pool, key=lambda r: (abs(r.start - tier.start), r.start > tier.start))
-        chain = _recipient_chain(text, in_sent, in_sent.index(best), tiers)
-        return _respectively(text, chain, tier, sent, tiers), False
-    if next_sent is not None and _rx("winners_follow").search(text, *sent):
-        # "우수기관은 모두 64곳이다. … A와 B가 이름을 올렸다": the next sentence lists the winners
-        listed = [r for r in recips if next_sent[0] <= r.start < next_sent[1]]
-        if listed and not any(next_sent[0] <= t.start < next_sent[1] for t in tiers):
-            return listed, False
-    return [], main is not None
-
-
-def _respectively(text: str, chain: list[Span], tier: Span, sent: tuple[int, int],
-                  tiers: Sequence[Span]) -> list[Span]:
-    """"A와 B가 각각 최우수상과 우수상을", "A·B, … 금상·은상": as many prizes as winners, paired in
-    order (a list of prizes without 각각 only when the prizes themselves form one list)."""
-    if len(chain) < 2:
-        return chain
-    before = tier.end <= chain[0].start  # "최우수상과 우수상은 A와 B가 각각 받았다"
-    if before:
-        listed = [t for t in tiers if sent[0] <= t.start and t.end <= chain[0].start]
-    else:
-        listed = [t for t in tiers if chain[-1].end <= t.start < sent[1]]
-    if len(listed) != len(chain) or tier not in listed:
-        return chain
-    one_list = all(_rx("tier_conjunction").fullmatch(text[a.end:b.start]) for a, b in zip(listed, listed[1:]))
-    if before and not one_list:
-        return chain
-    if not (one_list or _rx("respectively").search(text, min(chain[-1].end, tier.end), sent[1])):
-        return chain
-    return [chain[listed.index(tier)]]
 
 
 def _pick_award(tier: Span, sent: tuple[int, int], awards: list[Span]) -> Span | None:
@@ -179,7 +69,7 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
     spans = sorted((_trimmed(s) for s in spans), key=lambda s: s.start)
     by = {lab: [s for s in spans if s.label == lab] for lab in ("AWARD", "TIER", "ORGANIZER", "DATE", "RECIPIENT")}
     sents = sentences(text) or [(0, len(text))]
-    main = _main_body(text, spans, sents)
+    main = main_body(text, spans, sents)
     mentions: list[_Mention] = []
     for tier in by["TIER"]:
         if not _rx("tier_head").search(tier.text) or _rx("not_tier").search(tier.text):
@@ -190,7 +80,7 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
         si = _sentence_of(sents, tier.start)
         sent = sents[si]
         award = _pick_award(tier, sent, by["AWARD"])
-        recips, use_main = _pick_recipients(text, tier, sent, by["RECIPIENT"], main, by["TIER"],
+        recips, use_main = pick_recipients(text, tier, sent, by["RECIPIENT"], main, by["TIER"],
                                             sents[si + 1] if si + 1 < len(sents) else None)
         names = [r.text for r in recips] or ([main] if use_main and main else [])
         if not names:
@@ -204,7 +94,7 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
             organizer=org, organizer_explicit=org is not None, date=date, date_text=date_text,
             date_rank=rank, spans=[tier] + ([award] if award else []) + recips,
             specific=_awards_in(by["AWARD"], sent) <= 1))
-    groups = _merge(mentions, main, _co_winners(text, sents, by["RECIPIENT"], by["TIER"]))
+    groups = _merge(mentions, main, co_winners(text, sents, by["RECIPIENT"], by["TIER"]))
     extra = _award_mentions(text, sents, groups, by, published)
     dated = [_dated(text, g.members + extra.get(id(g), [])) for g in groups]
     _share_dates(groups, dated)
@@ -299,42 +189,6 @@ def _years_differ(a: str, b: str) -> bool:
     return bool(ya and yb and not ya & yb)
 
 
-def _same_body(a: str, b: str) -> bool:
-    short, long_ = sorted((" ".join(a.split()), " ".join(b.split())), key=len)
-    if " " in long_ and " " not in short and long_.endswith(" " + short):
-        return True  # "운정중 태권도부" and "태권도부": the name without its affiliation
-    na, nb = normalize_value(a), normalize_value(b)
-    return (na == nb or normalize_value(canonical_body(a)) == normalize_value(canonical_body(b))
-            or expanded(na or a) == expanded(nb or b)
-            or same_place(na or a, nb or b) or _contracted("".join(short.split()), "".join(long_.split())))
-
-
-def _contracted(short: str, long_: str) -> bool:
-    """"경남교육청" / "경상남도교육청", "새결대병원" / "새결대학교병원": a headline's contraction keeps
-    the first syllable, the kind of body (the last two) and the order of what it keeps."""
-    if len(short) < 4 or len(long_) <= len(short) or short[0] != long_[0] or short[-2:] != long_[-2:]:
-        return False
-    pos = 0
-    for ch in short:
-        pos = long_.find(ch, pos) + 1
-        if pos == 0:
-            return False
-    return True
-
-
-def _co_winners(text: str, sents: list[tuple[int, int]], recips: list[Span],
-                tiers: Sequence[Span]) -> set[frozenset[str]]:
-    """Names listed together ("삼성전자·한빛디스플레이", "A와 B가") are two winners, never a body
-    and its sub-unit."""
-    pairs: set[frozenset[str]] = set()
-    for sent in sents:
-        in_sent = [r for r in recips if sent[0] <= r.start < sent[1]]
-        for i in range(len(in_sent)):
-            names = {normalize_value(r.text) for r in _recipient_chain(text, in_sent, i, tiers)}
-            pairs.update(frozenset((a, b)) for a in names for b in names if a != b)
-    return pairs
-
-
 def _merge(mentions: list[_Mention], main: str | None, partners: set[frozenset[str]] = frozenset()) -> list[_Group]:
     threshold = load("rules")["merge_overlap"]
     groups: list[_Group] = []
@@ -343,7 +197,7 @@ def _merge(mentions: list[_Mention], main: str | None, partners: set[frozenset[s
             is_main = m.recipient_is_main or normalize_value(name) == normalize_value(main)
             home = None
             for g in groups:
-                same_tier = _same_tier(g.members[0].tier.text, m.tier.text, _same_body(g.recipient, name))
+                same_tier = _same_tier(g.members[0].tier.text, m.tier.text, same_body(g.recipient, name))
                 named = [x.award.text for x in g.members if x.award]
                 award_ok = m.award is None or not named or any(
                     _award_overlap(a, m.award.text) >= threshold and not _years_differ(a, m.award.text)
@@ -351,7 +205,7 @@ def _merge(mentions: list[_Mention], main: str | None, partners: set[frozenset[s
                 # the main body and a named sub-unit are one winner across sentences (summary vs
                 # detail), but two names in one sentence are two winners
                 unit = name if g.main else g.recipient  # the one that is not the main body
-                who_ok = _same_body(g.recipient, name) or (
+                who_ok = same_body(g.recipient, name) or (
                     (g.main or is_main) and all(x.sentence != m.sentence for x in g.members)
                     and bool(_rx("main_body_unit").search(unit))
                     and frozenset((normalize_value(g.recipient), normalize_value(name))) not in partners)
@@ -362,7 +216,7 @@ def _merge(mentions: list[_Mention], main: str | None, partners: set[frozenset[s
                 groups.append(_Group(name, is_main, [m]))
             else:
                 home.members.append(m)
-                same = _same_body(home.recipient, name)
+                same = same_body(home.recipient, name)
                 if home.main and not is_main and not same:  # a named sub-unit beats the main body
                     home.recipient, home.main = name, False
                 elif same and len(name) > len(home.recipient):
@@ -399,13 +253,6 @@ def _award_mentions(text: str, sents: list[tuple[int, int]], groups: list[_Group
     return extra
 
 
-def _with_title(name: str, recipients_in_doc: Sequence[Span]) -> str:
-    """"김서윤" -> "김서윤 학생" when the document also names the winner with a title."""
-    titled = [r.text for r in recipients_in_doc
-              if r.text.startswith(name + " ") and _rx("person_title").fullmatch(r.text[len(name) + 1:])]
-    return max(titled, key=len, default=name)
-
-
 def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span], dated: _Mention,
            recipients_in_doc: Sequence[Span] = ()) -> AwardEvent:
     ms = g.members + extra
@@ -422,6 +269,6 @@ def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span],
     conf = score * (0.85 if g.main else 1.0) * (1.0 if award else 0.6)
     sents = sorted({m.sentence for m in g.members})
     return AwardEvent(
-        recipient=_with_title(full_form(g.recipient, text), recipients_in_doc), award=" ".join(award.text.split()) if award else None,
+        recipient=with_title(full_form(g.recipient, text), recipients_in_doc), award=" ".join(award.text.split()) if award else None,
         tier=max((m.tier.text for m in g.members), key=len), organizer=organizer, date=dated.date, date_text=dated.date_text,
         confidence=round(conf, 4), evidence=[Evidence(s, e, text[s:e]) for s, e in sents], mentions=spans)

@@ -5,10 +5,9 @@ then its award's sentence, the next sentence, or a ceremony sentence soon after.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from functools import lru_cache
 
 from ..lexicon import load
+from ..lexicon import rule_pattern as _rx
 from ..schema import Span
 from .dates import document_anchor, resolve_date
 from .organizers import is_background
@@ -16,9 +15,6 @@ from .organizers import is_background
 _GRANULARITY_RANK = {"day": 3, "week": 2, "month": 2, "year": 1, None: 0}
 
 
-@lru_cache(maxsize=None)
-def _rx(name: str) -> re.Pattern[str]:
-    return re.compile(load("rules")[name])
 
 
 def date_for(text: str, sent: tuple[int, int], anchor_pos: int, dates: list[Span],

@@ -12,15 +12,13 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from ..lexicon import load
+from ..lexicon import rule_pattern as _rx
 from ..schema import Span
 from ..text.sentences import sentences
 
 _CUE_REACH = 12  # chars after a span in which its cue (주최/주관/…) must start
 
 
-@lru_cache(maxsize=None)
-def _rx(name: str) -> re.Pattern[str]:
-    return re.compile(load("rules")[name])
 
 
 @lru_cache(maxsize=None)
