@@ -167,6 +167,10 @@ CASES = [
     ("<RECIPIENT>가람 이야기꾼</RECIPIENT>이 <AWARD>2019 도시재생 공모</AWARD>에서 <TIER>대상</TIER>을 받았다. 이번 공모는 "
      "<ORGANIZER>도시재생협회</ORGANIZER>가 주관하고 <ORGANIZER>국토교통부</ORGANIZER>가 주최했다.", None,
      [("가람 이야기꾼", "2019 도시재생 공모", "대상", "국토교통부", None)]),
+    # an earlier prize dated by nothing but its name took place that year
+    ("<RECIPIENT>가람전자</RECIPIENT>가 <AWARD>2024 디자인 어워드</AWARD>에서 <TIER>대상</TIER>을 받았다. 회사는 "
+     "<AWARD>2014 코리아 디자인 어워드</AWARD>에서도 <TIER>동상</TIER>을 받은 바 있다.", None,
+     [("가람전자", "2024 디자인 어워드", "대상", None, None), ("가람전자", "2014 코리아 디자인 어워드", "동상", None, "2014")]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

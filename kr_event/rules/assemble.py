@@ -166,6 +166,15 @@ def _contains(longer: str, short: Span | None) -> bool:
     return not _years_differ(longer, short.text)
 
 
+def _award_year(award: Span | None, text: str, g: _Group) -> str | None:
+    """An earlier prize dated by nothing but its name ("2014 코리아 디자인 어워드") took place
+    that year."""
+    if award is None or not is_background(text, [m.sentence for m in g.members]):
+        return None
+    years = set(_rx("award_year").findall(award.text))
+    return years.pop() if len(years) == 1 else None
+
+
 def _award_overlap(a: str | None, b: str | None) -> float:
     a, b = normalize_value(a), normalize_value(b)
     if not a or not b:
@@ -260,6 +269,7 @@ def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span],
     # paragraph's short form of "2021년 공공데이터 활용 우수사례 평가")
     award = max((m.award for m in ms if m.award and (m in g.members or _contains(m.award.text, g.award()))),
                 key=lambda a: len(a.text), default=None)
+    year = _award_year(award, text, g)
     organizer = choose_organizer(
         text, [m.organizer for m in ms if m.organizer], award.text if award else None,
         [s.start for m in ms for s in m.spans], sorted({m.sentence for m in ms}), orgs_in_doc)
@@ -270,5 +280,6 @@ def _event(text: str, g: _Group, extra: list[_Mention], orgs_in_doc: list[Span],
     sents = sorted({m.sentence for m in g.members})
     return AwardEvent(
         recipient=with_title(full_form(g.recipient, text), recipients_in_doc), award=" ".join(award.text.split()) if award else None,
-        tier=max((m.tier.text for m in g.members), key=len), organizer=organizer, date=dated.date, date_text=dated.date_text,
+        tier=max((m.tier.text for m in g.members), key=len), organizer=organizer,
+        date=dated.date or year, date_text=dated.date_text if dated.date else year,
         confidence=round(conf, 4), evidence=[Evidence(s, e, text[s:e]) for s, e in sents], mentions=spans)
