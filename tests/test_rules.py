@@ -6,6 +6,7 @@ import pytest
 from kr_event.corpus.markup import parse_markup
 from kr_event.rules.assemble import assemble
 from kr_event.rules.organizers import expanded, full_form, implied_organizer, same_place
+from kr_event.rules.clauses import list_item
 from kr_event.rules.recipients import contracted
 from kr_event.schema import Span
 
@@ -229,3 +230,12 @@ def test_same_place(a, b, same):
 ])
 def test_contracted_names(short, long_, same):
     assert contracted(short, long_) is same
+
+
+@pytest.mark.parametrize("text, pos, want", [
+    ("가람시는 ▲A 대상 ▲B 우수상을 받았다.", 8, (6, 11)),
+    ("가람시는 ▲A 대상 ▲B 우수상을 받았다.", 12, (12, 23)),
+    ("가람시는 A 대상을 받았다.", 6, None),      # no list
+])
+def test_list_item(text, pos, want):
+    assert list_item(text, (0, len(text)), pos) == want

@@ -15,6 +15,7 @@ from ..lexicon import load
 from ..lexicon import rule_pattern as _rx
 from ..schema import Span
 from ..text.sentences import sentences
+from .clauses import same_item
 
 _CUE_REACH = 12  # chars after a span in which its cue (주최/주관/…) must start
 
@@ -42,14 +43,7 @@ def cued_organizer(text: str, sent: tuple[int, int], orgs: Sequence[Span], ancho
     ▲B청 주관 ‘Y’ 우수상") the award at `anchor` takes the organizer of its own item."""
     cued = [(rank, k) for k, o in enumerate(orgs)
             if sent[0] <= o.start < sent[1] and (rank := _cue_rank(text, o, sent[1])) is not None]
-    if anchor is not None and cued:
-        starts = [m.end() for m in _rx("list_item_break").finditer(text, sent[0], anchor)]
-        item_start = starts[-1] if starts else sent[0]
-        nxt = _rx("list_item_break").search(text, anchor, sent[1])
-        item_end = nxt.start() if nxt else sent[1]
-        own = [c for c in cued if item_start <= orgs[c[1]].start < item_end]
-        if own and (starts or nxt):
-            cued = own
+    cued = same_item(cued, lambda c: orgs[c[1]].start, text, sent, anchor)
     return orgs[min(cued)[1]].text.strip() if cued else None
 
 

@@ -10,16 +10,8 @@ from ..lexicon import load
 from ..lexicon import rule_pattern as _rx
 from ..schema import Span
 from ..scoring.events import normalize_value
+from .clauses import clause_bounds
 from .organizers import canonical_body, expanded, same_place
-
-
-def _clause_bounds(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
-    s, e = sent
-    left = s
-    for m in _rx("clause_breaks").finditer(text, s, pos):
-        left = m.end()
-    m = _rx("clause_breaks").search(text, pos, e)
-    return left, (m.start() if m else e)
 
 
 def main_body(text: str, spans: Sequence[Span], sents: list[tuple[int, int]]) -> str | None:
@@ -80,7 +72,7 @@ def pick_recipients(text: str, tier: Span, sent: tuple[int, int], recips: list[S
         after = [r for r in in_sent if tier.end <= r.start < nxt]
         if after:
             return _respectively(text, after, tier, sent, tiers), False
-    c0, c1 = _clause_bounds(text, sent, tier.start)
+    c0, c1 = clause_bounds(text, sent, tier.start)
     in_clause = [r for r in in_sent if c0 <= r.start < c1]
     pool = in_clause or [r for r in in_sent if r.end <= tier.start] or in_sent
     if pool:
