@@ -172,6 +172,10 @@ CASES = [
     ("<RECIPIENT>가람전자</RECIPIENT>가 <AWARD>2024 디자인 어워드</AWARD>에서 <TIER>대상</TIER>을 받았다. 회사는 "
      "<AWARD>2014 코리아 디자인 어워드</AWARD>에서도 <TIER>동상</TIER>을 받은 바 있다.", None,
      [("가람전자", "2024 디자인 어워드", "대상", None, None), ("가람전자", "2014 코리아 디자인 어워드", "동상", None, "2014")]),
+    # an award is never only its year: a name the tagger split after its year is one award
+    ("<DATE>지난 19일</DATE> 열린 ‘<AWARD>2012년</AWARD> <AWARD>가람시 제2회 행정 발표회</AWARD>’에서 <RECIPIENT>나래구</RECIPIENT>가 "
+     "<TIER>장려상</TIER>을 받았다.", "2012-10-25",
+     [("나래구", "2012년 가람시 제2회 행정 발표회", "장려상", None, "2012-10-19")]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

@@ -66,7 +66,7 @@ def _sentence_of(sents: list[tuple[int, int]], pos: int) -> int:
 
 
 def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None) -> list[AwardEvent]:
-    spans = sorted((_trimmed(s) for s in spans), key=lambda s: s.start)
+    spans = _joined_awards(text, sorted((_trimmed(s) for s in spans), key=lambda s: s.start))
     by = {lab: [s for s in spans if s.label == lab] for lab in ("AWARD", "TIER", "ORGANIZER", "DATE", "RECIPIENT")}
     sents = sentences(text) or [(0, len(text))]
     main = main_body(text, spans, sents)
@@ -99,6 +99,20 @@ def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None)
     dated = [_dated(text, g.members + extra.get(id(g), [])) for g in groups]
     _share_dates(groups, dated)
     return [_event(text, g, extra.get(id(g), []), by["ORGANIZER"], d, by["RECIPIENT"]) for g, d in zip(groups, dated)]
+
+
+def _joined_awards(text: str, spans: list[Span]) -> list[Span]:
+    """"2012년" + "서울시 제2회 … 발표회" tagged as two AWARD spans are one name: an award is never
+    only its year or ordinal."""
+    out: list[Span] = []
+    for s in spans:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.label == s.label == "AWARD" and _rx("award_prefix_skip").match(prev.text)
+                and not text[prev.end:s.start].strip()):
+            out[-1] = Span("AWARD", prev.start, s.end, text[prev.start:s.end], min(prev.score, s.score))
+        else:
+            out.append(s)
+    return out
 
 
 _EDGE_RULES = {"TIER": ("tier_division", "tier_winner_suffix"), "RECIPIENT": (None, "recipient_office_suffix")}
