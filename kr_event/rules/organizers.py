@@ -83,8 +83,14 @@ def choose_organizer(text: str, stated: Sequence[str], award: str | None, anchor
     return nearest.text.strip()
 
 
+@lru_cache(maxsize=32)
+def _doc_sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """One split per document, however many events ask (the text is the cache key)."""
+    return tuple(sentences(text))
+
+
 def _sentence_around(text: str, pos: int) -> tuple[int, int]:
-    return next(((s, e) for s, e in sentences(text) if s <= pos < e), (0, len(text)))
+    return next(((s, e) for s, e in _doc_sentences(text) if s <= pos < e), (0, len(text)))
 
 
 @lru_cache(maxsize=None)
