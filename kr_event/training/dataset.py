@@ -59,6 +59,10 @@ def training_documents(cfg: TrainConfig, root: Path) -> tuple[list[AnnotatedDoc]
         from .distill import unlabeled_klue_docs
 
         train += unlabeled_klue_docs(cfg.distill_klue_raw, cfg.seed)
+    if cfg.distill_unlabeled_files:
+        from .distill import unlabeled_documents
+
+        train += unlabeled_documents(cfg.distill_unlabeled_files, root)
     overlap = {d.id for d in train} & {d.id for d in dev}
     if overlap:
         raise ConfigError(f"documents in both train and dev: {sorted(overlap)[:5]}")
