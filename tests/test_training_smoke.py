@@ -30,8 +30,7 @@ def test_token_labels_align_char_spans():
 @pytest.mark.parametrize("bad, message", [
     ({"stride": 300}, "stride"), ({"batch_size": 0}, "batch_size"), ({"nope": 1}, "unknown field"),
     ({"train_files": ["eval/gold/seed.jsonl"]}, "seed article"), ({"learning_rate": 2}, "learning_rate"),
-    ({"distill_hidden_weight": 1.0}, "need a teacher_model"), ({"distill_unlabeled_files": ["x.jsonl"]}, "teacher_model"),
-    ({"teacher_model": "t", "student_layers": [0], "distill_hidden_weight": -1}, "distill_hidden_weight"),
+    ({"distill_klue_raw": 10}, "need a teacher_model"), ({"distill_unlabeled_files": ["x.jsonl"]}, "teacher_model"),
     ({"teacher_model": "t", "student_layers": [0], "distill_unlabeled_files": ["../shared/seed/a.jsonl"]}, "seed article"),
 ])
 def test_config_validation_names_the_problem(bad, message):
@@ -147,32 +146,6 @@ def test_unlabeled_documents_carry_no_gold_labels(tiny_base):
     assert len(unlabelled) == len(labelled) and all(v == IGNORE for row in unlabelled["labels"] for v in row)
 
 
-@pytest.mark.parametrize("layers, n_teacher, targets", [
-    ([0, 4, 8, 11], 12, [4, 8, 11, 12]),   # each student layer outputs the next kept layer's input
-    ([11], 12, [12]),                      # a one-layer student: the teacher's last state
-    ([0, 1], 2, [1, 2]),                   # all layers kept: every state is its own
-])
-def test_hidden_targets(layers, n_teacher, targets):
-    from kr_event.training.distill import hidden_targets
-
-    assert hidden_targets(layers, n_teacher) == targets
-
-
-def test_hidden_loss_ignores_scale_and_padding():
-    import torch
-
-    from kr_event.training.distill import hidden_loss
-
-    s = [torch.randn(2, 5, 8), torch.randn(2, 5, 8)]
-    t = torch.stack([x * 3.0 + 1.0 for x in s], dim=2)   # same states up to scale and shift
-    mask = torch.ones(2, 5, dtype=torch.long)
-    assert hidden_loss(s, t, mask).item() == pytest.approx(0, abs=1e-4)
-    mask[:, 3:] = 0
-    t[:, 3:] = torch.randn(2, 2, 2, 8)                   # padding positions never count
-    assert hidden_loss(s, t, mask).item() == pytest.approx(0, abs=1e-4)
-    assert hidden_loss(s, torch.randn(2, 5, 2, 8), mask).item() > 0.5
-
-
 @pytest.mark.parametrize("line, message", [
     ("not json", ":1: not JSON"), ('{"id": "x"}', ":1: an unlabeled record needs"),
     ('{"id": 3, "text": "수상"}', "string 'id'"), ('{"id": "x", "text": "  "}', "non-empty 'text'"),
@@ -186,7 +159,7 @@ def test_unlabeled_files_name_the_bad_record(tmp_path, line, message):
         unlabeled_documents([str(f)], tmp_path)
 
 
-def test_distil_with_hidden_states_and_unlabeled_articles(tiny_base, tmp_path):
+def test_distil_with_unlabeled_articles(tiny_base, tmp_path):
     from kr_event.training.train import train
 
     unlabeled = tmp_path / "u.jsonl"
@@ -197,7 +170,7 @@ def test_distil_with_hidden_states_and_unlabeled_articles(tiny_base, tmp_path):
     train(TrainConfig(base_model=str(tiny_base), output_dir=str(tmp_path / "teacher"), max_steps=2, **common))
     metrics = train(TrainConfig(base_model=str(tiny_base), output_dir=str(tmp_path / "student"), max_steps=3,
                                 teacher_model=str(tmp_path / "teacher" / "model"), student_layers=[0],
-                                distill_unlabeled_files=[str(unlabeled)], distill_hidden_weight=1.0, **common))
+                                distill_unlabeled_files=[str(unlabeled)], **common))
     assert metrics["steps"] == 3 and metrics["train_documents"] == 3 + 3
     losses = [h["loss"] for h in metrics["log_history"] if "loss" in h]
-    assert all(v == v and v > 0 for v in losses)  # finite, and the hidden term is in it
+    assert all(v == v and v > 0 for v in losses)  # finite: unlabeled windows add only the teacher term

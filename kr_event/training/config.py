@@ -41,7 +41,6 @@ class TrainConfig:
     distill_temperature: float = 2.0
     distill_klue_raw: int = 0           # unlabeled KLUE raw sentences scored by the teacher only
     distill_unlabeled_files: list[str] = field(default_factory=list)  # JSONL {"id", "text"}: teacher-only
-    distill_hidden_weight: float = 0.0  # weight of matching the teacher's hidden states (0 = logits only)
     max_steps: int = -1                 # >0 overrides epochs (smoke tests)
     eval_every_epoch: bool = True
 
@@ -78,16 +77,15 @@ class TrainConfig:
             (self.distill_temperature > 0, "distill_temperature must be > 0"),
             (self.teacher_model is None or bool(self.student_layers),
              "a teacher_model needs student_layers (the teacher layers to keep)"),
-            (self.distill_hidden_weight >= 0, "distill_hidden_weight must be >= 0"),
-            (self.teacher_model is not None or not (self.distill_unlabeled_files or self.distill_klue_raw
-                                                     or self.distill_hidden_weight),
+            (self.teacher_model is not None or not (self.distill_unlabeled_files or self.distill_klue_raw),
              "distill_* fields need a teacher_model (unlabeled text is scored by the teacher)"),
             (isinstance(self.train_files, list) and bool(self.train_files), "train_files must be a non-empty list"),
         ]
         for ok, msg in checks:
             if not ok:
                 raise ConfigError(f"{where}: {msg}")
-        if any("seed" in Path(p).parts or "seed.jsonl" in p for p in self.train_files + self.dev_files + self.distill_unlabeled_files):
+        files = self.train_files + self.dev_files + self.distill_unlabeled_files
+        if any("seed" in Path(p).parts or "seed.jsonl" in p for p in files):
             raise ConfigError(f"{where}: the seed article is test data and never feeds training")
 
     def to_dict(self) -> dict[str, Any]:

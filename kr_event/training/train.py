@@ -80,12 +80,10 @@ def train(cfg: TrainConfig, root: Path = REPO_ROOT) -> dict[str, Any]:
     train_ds = to_dataset(train_docs, tokenizer, cfg)
     dev_ds = to_dataset(dev_docs, tokenizer, cfg) if dev_docs else None
     if teacher:
-        from .distill import add_teacher_outputs, hidden_targets, make_student
+        from .distill import add_teacher_logits, make_student
 
         model = make_student(teacher, cfg.student_layers)
-        n_teacher = json.loads((teacher / "config.json").read_text())["num_hidden_layers"]
-        targets = hidden_targets(cfg.student_layers, n_teacher) if cfg.distill_hidden_weight else []
-        train_ds, teacher_hidden = add_teacher_outputs(train_ds.remove_columns(["doc_id"]), teacher, targets)
+        train_ds = add_teacher_logits(train_ds.remove_columns(["doc_id"]), teacher)
     else:
         model = AutoModelForTokenClassification.from_pretrained(
             base, num_labels=len(ID2LABEL), id2label=ID2LABEL, label2id=LABEL2ID)
@@ -127,8 +125,8 @@ def train(cfg: TrainConfig, root: Path = REPO_ROOT) -> dict[str, Any]:
     if teacher:
         from .distill import DistillCollator, distill_trainer_class
 
-        trainer_cls = distill_trainer_class(cfg.distill_alpha, cfg.distill_temperature, cfg.distill_hidden_weight)
-        collator = DistillCollator(collator, teacher_hidden)
+        trainer_cls = distill_trainer_class(cfg.distill_alpha, cfg.distill_temperature)
+        collator = DistillCollator(collator)
     trainer = trainer_cls(model=model, args=args, optimizers=(optimizer, None), train_dataset=train_ds,
                           eval_dataset=dev_ds.remove_columns(["doc_id"]) if use_dev else None,
                           data_collator=collator, compute_metrics=compute_metrics if use_dev else None)
