@@ -176,6 +176,12 @@ CASES = [
     ("<DATE>지난 19일</DATE> 열린 ‘<AWARD>2012년</AWARD> <AWARD>가람시 제2회 행정 발표회</AWARD>’에서 <RECIPIENT>나래구</RECIPIENT>가 "
      "<TIER>장려상</TIER>을 받았다.", "2012-10-25",
      [("나래구", "2012년 가람시 제2회 행정 발표회", "장려상", None, "2012-10-19")]),
+    # the tagger took the grade into the award name: an award is never named "… 우수상"
+    ("<RECIPIENT>나래구</RECIPIENT>가 <AWARD>제3회 가람시 행정 발표회 우수상</AWARD>을 받았다.", None,
+     [("나래구", "제3회 가람시 행정 발표회", "우수상", None, None)]),
+    # … but may be named "… 대상"
+    ("<RECIPIENT>가람전자</RECIPIENT>가 <AWARD>2024 대한민국 디자인 대상</AWARD>에서 <TIER>금상</TIER>을 받았다.", None,
+     [("가람전자", "2024 대한민국 디자인 대상", "금상", None, None)]),
     # no recipient anywhere: no event (a contest announcement)
     ("<AWARD>2023 디자인 공모전</AWARD>에서 <TIER>대상</TIER> 1팀에 상금을 준다.", None, []),
 ]

@@ -66,7 +66,7 @@ def _sentence_of(sents: list[tuple[int, int]], pos: int) -> int:
 
 
 def assemble(text: str, spans: Sequence[Span], published: dt.date | None = None) -> list[AwardEvent]:
-    spans = _joined_awards(text, sorted((_trimmed(s) for s in spans), key=lambda s: s.start))
+    spans = _joined_awards(text, sorted((t for s in spans for t in _tier_split(_trimmed(s))), key=lambda s: s.start))
     by = {lab: [s for s in spans if s.label == lab] for lab in ("AWARD", "TIER", "ORGANIZER", "DATE", "RECIPIENT")}
     sents = sentences(text) or [(0, len(text))]
     main = main_body(text, spans, sents)
@@ -113,6 +113,17 @@ def _joined_awards(text: str, spans: list[Span]) -> list[Span]:
         else:
             out.append(s)
     return out
+
+
+def _tier_split(span: Span) -> list[Span]:
+    """"… 발표회 우수상" tagged as one AWARD is the award and its TIER: an award may be named
+    "… 대상", never "… 우수상" (award_tier_tail)."""
+    m = _rx("award_tier_tail").search(span.text) if span.label == "AWARD" else None
+    if not m or not span.text[:m.start()].strip():
+        return [span]
+    a, b = span.start + m.start(1), span.start + m.end(1)
+    return [Span("AWARD", span.start, span.start + m.start(), span.text[:m.start()], span.score),
+            Span("TIER", a, b, span.text[m.start(1):m.end(1)], span.score)]
 
 
 _EDGE_RULES = {"TIER": ("tier_division", "tier_winner_suffix"), "RECIPIENT": (None, "recipient_office_suffix")}
