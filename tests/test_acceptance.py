@@ -1,4 +1,4 @@
-"""The shipped model end to end: the seed article yields exactly its three events.
+"""The shipped models end to end: the seed article yields exactly its three events.
 
 Uses the real pipeline (models/kr-event-tagger + rules), no publication date, nothing special-cased.
 """
@@ -43,6 +43,16 @@ def test_seed_article_yields_exactly_the_three_events(extractor, seed_text):
     events = extractor.extract(seed_text)
     got = {(e.recipient, e.award, e.tier, e.organizer, e.date) for e in events}
     assert got == SEED_EVENTS
+    assert len(events) == 3
+
+
+@pytest.mark.parametrize("options", [{"model": "fast"}, {"model": "fast", "precision": "auto"}])
+def test_fast_path_yields_the_same_three_events(seed_text, options):
+    """Issue 7: the fast path (4-layer student; bf16 where the CPU has it) keeps the seed events."""
+    from kr_event import EventExtractor
+
+    events = EventExtractor(**options).extract(seed_text)
+    assert {(e.recipient, e.award, e.tier, e.organizer, e.date) for e in events} == SEED_EVENTS
     assert len(events) == 3
 
 
