@@ -147,15 +147,16 @@ def test_unlabeled_documents_carry_no_gold_labels(tiny_base):
 
 
 @pytest.mark.parametrize("line, message", [
-    ("not json", ":1: not JSON"), ('{"id": "x"}', ":1: an unlabeled record needs"),
-    ('{"id": 3, "text": "수상"}', "string 'id'"), ('{"id": "x", "text": "  "}', "non-empty 'text'"),
+    ("not json", "u.jsonl:1: not an annotated document"), ('{"text": "수상"}', "u.jsonl:1: not an annotated document"),
+    ('{"id": "x"}', "u.jsonl:1: document 'x' has neither 'text'"), ('{"id": "x", "text": "  "}', "'x' has an empty text"),
 ])
 def test_unlabeled_files_name_the_bad_record(tmp_path, line, message):
+    from kr_event.errors import KrEventError
     from kr_event.training.distill import unlabeled_documents
 
     f = tmp_path / "u.jsonl"
     f.write_text(line + "\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(KrEventError, match=message):
         unlabeled_documents([str(f)], tmp_path)
 
 

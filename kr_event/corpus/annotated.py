@@ -94,6 +94,8 @@ def read_jsonl(path: str | Path) -> Iterator[AnnotatedDoc]:
                     yield AnnotatedDoc.from_dict(json.loads(line))
                 except (json.JSONDecodeError, KeyError) as exc:
                     raise AnnotationError(f"{path}:{n}: not an annotated document ({exc})") from exc
+                except AnnotationError as exc:
+                    raise AnnotationError(f"{path}:{n}: {exc.message}") from exc
 
 
 def write_jsonl(docs: Iterable[AnnotatedDoc], path: str | Path) -> int:

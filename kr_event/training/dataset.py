@@ -13,7 +13,7 @@ from ..tagger.windows import training_windows
 from .config import TrainConfig
 
 
-def _expand(patterns: list[str], root: Path) -> list[Path]:
+def expand_patterns(patterns: list[str], root: Path) -> list[Path]:
     paths: list[Path] = []
     for pat in patterns:
         hits = sorted(glob.glob(str(root / pat))) or sorted(glob.glob(pat))
@@ -26,7 +26,7 @@ def _expand(patterns: list[str], root: Path) -> list[Path]:
 def load_documents(patterns: list[str], split: str | None, root: Path) -> list[AnnotatedDoc]:
     """Authored sources (`.txt`, filtered by their `split:` header) and JSONL files (via datasets)."""
     docs: list[AnnotatedDoc] = []
-    for path in _expand(patterns, root):
+    for path in expand_patterns(patterns, root):
         if path.suffix == ".txt":
             docs += [d for d in parse_source(path) if split is None or d.meta.get("split") == split]
         elif path.suffix == ".jsonl":

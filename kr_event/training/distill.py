@@ -50,24 +50,16 @@ def unlabeled_klue_docs(n_sentences: int, seed: int) -> list[AnnotatedDoc]:
 
 
 def unlabeled_documents(patterns: Sequence[str], root: Path) -> list[AnnotatedDoc]:
-    """Teacher-only documents from JSONL files of {"id": ..., "text": ...} (no annotation)."""
-    import json
-
-    from .dataset import _expand
+    """Teacher-only documents from JSONL files of {"id": ..., "text": ...} (any spans are ignored)."""
+    from ..corpus.annotated import read_jsonl
+    from .dataset import expand_patterns
 
     docs = []
-    for path in _expand(list(patterns), root):
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ConfigError(f"{path}:{n}: not JSON ({exc.msg})") from exc
-            if not (isinstance(rec, dict) and isinstance(rec.get("id"), str)
-                    and isinstance(rec.get("text"), str) and rec["text"].strip()):
-                raise ConfigError(f"{path}:{n}: an unlabeled record needs a string 'id' and a non-empty 'text'")
-            docs.append(AnnotatedDoc(id=rec["id"], text=rec["text"], meta={"unlabeled": True}))
+    for path in expand_patterns(list(patterns), root):
+        for d in read_jsonl(path):
+            if not d.text.strip():
+                raise ConfigError(f"{path}: unlabeled document {d.id!r} has an empty text")
+            docs.append(AnnotatedDoc(id=d.id, text=d.text, meta={"unlabeled": True}))
     return docs
 
 
@@ -110,8 +102,8 @@ class DistillCollator:
             return batch
         width = batch["input_ids"].shape[1]
         t = torch.zeros((len(teacher), width, len(teacher[0][0])))
-        for r, logit_rows in enumerate(teacher):
-            t[r, :len(logit_rows)] = torch.tensor(logit_rows)
+        for r, rows in enumerate(teacher):
+            t[r, :len(rows)] = torch.tensor(rows)
         batch["teacher_logits"] = t
         return batch
 
